@@ -1,0 +1,108 @@
+/**
+ * The NULL mechanism: one READY each way, no security. Both sides send
+ * READY at once, as libzmq does. With a `zapDomain` set and a ZAP handler
+ * bound, the server side asks the handler before sending READY.
+ *
+ * @module
+ */
+
+import { decodeCommand, encodeError, encodeReady, type Metadata } from "../codec/command.ts";
+import { AuthError, ProtocolError } from "../errors.ts";
+import type { Mechanism, MechanismOptions, MechanismStatus } from "./mechanism.ts";
+
+/**
+ * The NULL mechanism for one connection.
+ *
+ * @example Usage
+ * ```ts
+ * import { NullMechanism } from "./null.ts";
+ * import assert from "node:assert/strict";
+ * const m = new NullMechanism({ properties: [["Socket-Type", "PUSH"]], peerAddress: "", routingId: new Uint8Array(0), zapDomain: "" });
+ * assert.equal(m.nextCommand()?.[0], 5); // "READY" has 5 letters
+ * ```
+ */
+export class NullMechanism implements Mechanism {
+  readonly name = "NULL" as const;
+  readonly asServer = false;
+  #options: MechanismOptions;
+  #readySent = false;
+  #readyReceived = false;
+  #zapDone: boolean;
+  #errorToSend: Uint8Array | null = null;
+  #failed = false;
+  #peerProperties: Metadata = new Map();
+  #userId = "";
+  #zapProperties: Metadata = new Map();
+
+  constructor(options: MechanismOptions) {
+    this.#options = options;
+    // ZAP applies to NULL only when the socket has a non-empty zapDomain.
+    this.#zapDone = options.zapDomain === "" || options.zap === undefined;
+  }
+
+  get status(): MechanismStatus {
+    if (this.#failed) return "error";
+    return this.#readySent && this.#readyReceived ? "ready" : "handshaking";
+  }
+
+  get peerProperties(): Metadata {
+    return this.#peerProperties;
+  }
+
+  get userId(): string {
+    return this.#userId;
+  }
+
+  get zapProperties(): Metadata {
+    return this.#zapProperties;
+  }
+
+  nextCommand(): Uint8Array | null {
+    if (this.#errorToSend) {
+      const error = this.#errorToSend;
+      this.#errorToSend = null;
+      return error;
+    }
+    if (this.#readySent || !this.#zapDone || this.#failed) return null;
+    this.#readySent = true;
+    return encodeReady(this.#options.properties);
+  }
+
+  processCommand(body: Uint8Array): void | Promise<void> {
+    const command = decodeCommand(body);
+    if (command.name === "ERROR") {
+      this.#failed = true;
+      const status = /^[345]00$/.test(command.reason) ? Number(command.reason) : 0;
+      throw new AuthError(status, `Peer refused the handshake: ERROR ${JSON.stringify(command.reason)}`);
+    }
+    if (command.name !== "READY" || this.#readyReceived) {
+      this.#failed = true;
+      const name = command.name === "OTHER" ? command.command : command.name;
+      throw new ProtocolError("handshake", `Unexpected ${name} command during the NULL handshake`);
+    }
+    this.#readyReceived = true;
+    this.#peerProperties = command.properties;
+    if (!this.#zapDone) return this.#askZap();
+  }
+
+  async #askZap(): Promise<void> {
+    const o = this.#options;
+    const reply = await o.zap!({
+      domain: o.zapDomain,
+      address: o.peerAddress,
+      routingId: o.routingId,
+      mechanism: "NULL",
+      credentials: [],
+    });
+    this.#zapDone = true;
+    if (reply === null) return; // No handler bound: proceed, as libzmq does.
+    if (reply.status === 200) {
+      this.#userId = reply.userId;
+      this.#zapProperties = reply.metadata;
+      return;
+    }
+    this.#failed = true;
+    if (reply.status !== 300) this.#errorToSend = encodeError(String(reply.status));
+    throw new AuthError(reply.status, `ZAP handler refused the peer: ${reply.status} ${reply.statusText}`);
+  }
+}
