@@ -79,6 +79,15 @@ export interface Mechanism {
   /** The handshake state. */
   readonly status: MechanismStatus;
   /**
+   * Optional. Resolves once the mechanism can produce its first command:
+   * CURVE loads its crypto library lazily (importing zmq-ts stays free).
+   * The engine calls it once, right after creating the mechanism (it may
+   * overlap the greeting exchange), and awaits it before its first
+   * {@linkcode Mechanism.nextCommand} call. A rejection fails the handshake.
+   * Mechanisms without it (NULL, PLAIN) are ready at once.
+   */
+  prepare?(): Promise<void>;
+  /**
    * The next handshake command body to send, or `null` when there is
    * nothing to send until the peer's next command (or a ZAP reply) arrives.
    */
@@ -100,13 +109,16 @@ export interface Mechanism {
   /**
    * For encrypting mechanisms: turns one outgoing frame (body and its MORE/
    * COMMAND flags) into the body of the data frame to send instead. Absent
-   * for NULL and PLAIN, whose traffic goes as it is.
+   * for NULL and PLAIN, whose traffic goes as it is. `flags` are the frame
+   * flags of `codec.ts` (`FLAG_MORE` 0x01, `FLAG_COMMAND` 0x04); the result
+   * goes in a frame with flags 0 (plus LONG as needed), never MORE or COMMAND.
    */
   encode?(body: Uint8Array, flags: number): Uint8Array;
   /**
    * For encrypting mechanisms: turns one received frame body back into the
-   * original frame, calling `onFrame` with its body and flags. Throws a
-   * `ProtocolError` when it cannot be authenticated.
+   * original frame, calling `onFrame` with its body and flags (`FLAG_MORE`,
+   * `FLAG_COMMAND`, as `encode` takes them). Throws a `ProtocolError` when it
+   * cannot be authenticated.
    */
   decode?(body: Uint8Array, onFrame: (body: Uint8Array, flags: number) => void): void;
 }
