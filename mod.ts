@@ -2,11 +2,41 @@
  * zmq-ts: ZeroMQ in TypeScript. It speaks ZMTP 3.1 on the wire, so it talks
  * to any libzmq, pyzmq, zeromq.js, JeroMQ or NetMQ peer.
  *
+ * ```ts
+ * import * as zmq from "./mod.ts";
+ * await using pull = new zmq.Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * await using push = new zmq.Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("hello");
+ * const [msg] = await pull.receive();
+ * console.log(new TextDecoder().decode(msg)); // hello
+ * ```
+ *
  * @module
  */
 
-export * from "./src/codec/codec.ts";
-export { jsCodec } from "./src/codec/js.ts";
-export * from "./src/codec/greeting.ts";
-export * from "./src/codec/command.ts";
-export * from "./src/errors.ts";
+import { Context, setDefaultContext } from "./src/context.ts";
+import { denoRuntime } from "./src/runtime/deno.ts";
+
+/**
+ * The default context, bound to the Deno runtime. Sockets created without a
+ * `context` option belong to it.
+ *
+ * @example Usage
+ * ```ts
+ * import { context } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(context.runtime.name, "deno");
+ * ```
+ */
+export const context: Context = new Context({ runtime: denoRuntime });
+setDefaultContext(context);
+
+export { Context } from "./src/context.ts";
+export { Push, type PushOptions } from "./src/sockets/push.ts";
+export { Pull, type PullOptions } from "./src/sockets/pull.ts";
+export { type ConnectOptions, Socket, type SocketOptions } from "./src/sockets/socket.ts";
+export { type EventOfType, type EventType, Observer, type SocketEvent } from "./src/events.ts";
+export { AuthError, type ErrorCode, ProtocolError, ZmqError } from "./src/errors.ts";
+export type { Frame, FrameLike, Message, MessageLike, SocketTypeName } from "./src/types.ts";

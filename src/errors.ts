@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   "EACCES",
   "EMSGSIZE",
   "ETIMEDOUT",
+  "EBADF",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -80,6 +81,29 @@ export class ZmqError extends Error {
   }
 }
 
+/** zeromq.js's protocol error codes (`ERR_ZMTP_*`, `ERR_ZAP_*`). */
+export type ProtocolErrorCode =
+  | "ERR_ZMTP_UNSPECIFIED"
+  | "ERR_ZMTP_UNEXPECTED_COMMAND"
+  | "ERR_ZMTP_INVALID_SEQUENCE"
+  | "ERR_ZMTP_KEY_EXCHANGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
+  | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
+  | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_ERROR"
+  | "ERR_ZMTP_MALFORMED_COMMAND_READY"
+  | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME"
+  | "ERR_ZMTP_INVALID_METADATA"
+  | "ERR_ZMTP_CRYPTOGRAPHIC"
+  | "ERR_ZMTP_MECHANISM_MISMATCH"
+  | "ERR_ZAP_UNSPECIFIED"
+  | "ERR_ZAP_MALFORMED_REPLY"
+  | "ERR_ZAP_BAD_REQUEST_ID"
+  | "ERR_ZAP_BAD_VERSION"
+  | "ERR_ZAP_INVALID_STATUS_CODE"
+  | "ERR_ZAP_INVALID_METADATA";
+
 /** What part of the protocol a {@linkcode ProtocolError} is about. */
 export type ProtocolErrorKind =
   | "greeting"
@@ -106,12 +130,15 @@ export type ProtocolErrorKind =
 export class ProtocolError extends Error {
   /** The part of the protocol that was violated. */
   readonly kind: ProtocolErrorKind;
+  /** The zeromq.js code for this violation. */
+  readonly code: ProtocolErrorCode;
 
   /** Makes a protocol error of a kind with a message saying what was wrong. */
-  constructor(kind: ProtocolErrorKind, message: string) {
+  constructor(kind: ProtocolErrorKind, message: string, code?: ProtocolErrorCode) {
     super(message);
     this.name = "ProtocolError";
     this.kind = kind;
+    this.code = code ?? (kind === "mechanism" ? "ERR_ZMTP_MECHANISM_MISMATCH" : "ERR_ZMTP_UNSPECIFIED");
   }
 }
 

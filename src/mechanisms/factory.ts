@@ -1,0 +1,119 @@
+/**
+ * Picks and builds the security mechanism for a new connection from the
+ * socket's options, as libzmq does: `plainServer` or `plainUsername` mean
+ * PLAIN, `curveServer` or `curveServerKey` mean CURVE, otherwise NULL.
+ *
+ * @module
+ */
+
+import type { Context } from "../context.ts";
+import type { SocketTypeName } from "../types.ts";
+import { CurveMechanism } from "./curve.ts";
+import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
+import { NullMechanism } from "./null.ts";
+import { PlainMechanism } from "./plain.ts";
+
+/** The key under which a context keeps its ZAP client (set when a handler binds). */
+export const ZAP_CLIENT_KEY = "zap.client";
+
+/** What {@linkcode createMechanism} needs. */
+export interface MechanismInput {
+  /** The socket's type (for `Socket-Type` and whether to send `Identity`). */
+  socketType: SocketTypeName;
+  /** Reads a socket option. */
+  option: (name: string) => unknown;
+  /** The peer's address, for ZAP. */
+  peerAddress: string;
+  /** The socket's context (where a ZAP handler may be bound). */
+  context: Context;
+}
+
+/** Which security the options select: `"null"`, `"plain"` or `"curve"`. */
+export type SecurityName = "null" | "plain" | "curve";
+
+/**
+ * Which mechanism a socket's options select.
+ *
+ * @example Usage
+ * ```ts
+ * import { securityMechanismOf } from "./factory.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(securityMechanismOf((n) => (n === "plainServer" ? true : null)), "plain");
+ * ```
+ */
+export function securityMechanismOf(option: (name: string) => unknown): SecurityName {
+  if (option("plainServer") === true || option("plainUsername") !== null) return "plain";
+  if (option("curveServer") === true || option("curveServerKey") !== null) return "curve";
+  return "null";
+}
+
+/**
+ * The READY properties a socket announces: `Socket-Type`, plus `Identity`
+ * (possibly empty) for REQ, DEALER and ROUTER, as libzmq sends them.
+ *
+ * @example Usage
+ * ```ts
+ * import { readyProperties } from "./factory.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(readyProperties("PUSH", null), [["Socket-Type", "PUSH"]]);
+ * assert.equal(readyProperties("DEALER", null).length, 2);
+ * ```
+ */
+export function readyProperties(
+  type: SocketTypeName,
+  routingId: string | null,
+): [string, Uint8Array | string][] {
+  const properties: [string, Uint8Array | string][] = [["Socket-Type", type]];
+  if (type === "REQ" || type === "DEALER" || type === "ROUTER") properties.push(["Identity", routingId ?? ""]);
+  return properties;
+}
+
+/**
+ * Builds the mechanism for one new connection.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const mechanism = createMechanism({ socketType: "PUSH", option, peerAddress: "127.0.0.1", context });
+ * ```
+ */
+export function createMechanism(input: MechanismInput): Mechanism {
+  const { option } = input;
+  const routingId = option("routingId") as string | null;
+  const base: MechanismOptions = {
+    properties: readyProperties(input.socketType, routingId),
+    peerAddress: input.peerAddress,
+    routingId: new TextEncoder().encode(routingId ?? ""),
+    zapDomain: (option("zapDomain") as string | null) ?? "",
+    zap: input.context.registry.get(ZAP_CLIENT_KEY) as ZapClient | undefined,
+  };
+  switch (securityMechanismOf(option)) {
+    case "plain":
+      if (option("plainServer") === true) return new PlainMechanism({ ...base, server: true });
+      return new PlainMechanism({
+        ...base,
+        server: false,
+        username: option("plainUsername") as string,
+        password: (option("plainPassword") as string | null) ?? "",
+      });
+    case "curve": {
+      const secretKey = option("curveSecretKey") as string | null;
+      const publicKey = option("curvePublicKey") as string | null;
+      if (secretKey === null) {
+        throw new TypeError("CURVE needs curveSecretKey (and curvePublicKey for a client): see curveKeyPair()");
+      }
+      if (option("curveServer") === true) {
+        return new CurveMechanism({ ...base, server: true, secretKey, publicKey: publicKey ?? undefined });
+      }
+      if (publicKey === null) throw new TypeError("A CURVE client needs curvePublicKey and curveSecretKey");
+      return new CurveMechanism({
+        ...base,
+        server: false,
+        secretKey,
+        publicKey,
+        serverKey: option("curveServerKey") as string,
+      });
+    }
+    default:
+      return new NullMechanism(base);
+  }
+}

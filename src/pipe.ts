@@ -1,0 +1,204 @@
+/**
+ * Pipes: the only place where messages queue. A {@linkcode MessageQueue} is
+ * one direction, bounded by a high-water mark counted in whole messages; a
+ * {@linkcode Pipe} is a socket's view of one peer: an inbound and an
+ * outbound queue plus what the socket knows of that peer.
+ *
+ * @module
+ */
+
+import type { Metadata } from "./codec/command.ts";
+import { Deque } from "./deque.ts";
+import type { Message } from "./types.ts";
+
+/**
+ * A bounded first-in first-out queue of whole messages with one writer and
+ * one reader. The writer is told when it may write again (the queue fell to
+ * its low-water mark after being full); the reader is told when the queue
+ * stops being empty, and when the writer ends it.
+ *
+ * @example Usage
+ * ```ts
+ * import { MessageQueue } from "./pipe.ts";
+ * import assert from "node:assert/strict";
+ * const q = new MessageQueue(2);
+ * q.write([new Uint8Array(1)]);
+ * q.write([new Uint8Array(2)]);
+ * assert.equal(q.writable, false);
+ * assert.equal(q.read()?.[0].length, 1);
+ * ```
+ */
+export class MessageQueue {
+  /** The high-water mark; 0 means no limit. */
+  hwm: number;
+  #items = new Deque<Message>();
+  #wasFull = false;
+  #ended = false;
+  /** Called when the queue stops being empty, or when the writer ends it. */
+  onReadable: (() => void) | null = null;
+  /** Called when the queue falls to its low-water mark after having been full. */
+  onWritable: (() => void) | null = null;
+
+  /** Makes a queue holding up to `hwm` messages (0 = unlimited). */
+  constructor(hwm: number) {
+    this.hwm = hwm;
+  }
+
+  /** Messages queued. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** Whether a message can be written without passing the high-water mark. */
+  get writable(): boolean {
+    if (this.#ended) return false;
+    if (this.hwm > 0 && this.#items.length >= this.hwm) {
+      this.#wasFull = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether the writer has ended the queue. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * Appends a message. Callers check {@linkcode MessageQueue.writable} first;
+   * writing past the mark is allowed (a network read may overshoot by what one
+   * read delivered) and marks the queue full.
+   */
+  write(message: Message): void {
+    if (this.#ended) return;
+    const items = this.#items;
+    items.push(message);
+    if (this.hwm > 0 && items.length >= this.hwm) this.#wasFull = true;
+    if (items.length === 1) this.onReadable?.();
+  }
+
+  /** Puts a message back at the front (for a reader that could not use it yet). */
+  unread(message: Message): void {
+    this.#items.unshift(message);
+  }
+
+  /** Removes and returns the oldest message, or `undefined`. */
+  read(): Message | undefined {
+    const message = this.#items.shift();
+    if (this.#wasFull && message !== undefined && this.#items.length <= this.lowWaterMark) {
+      this.#wasFull = false;
+      this.onWritable?.();
+    }
+    return message;
+  }
+
+  /** The oldest message without removing it. */
+  peek(): Message | undefined {
+    return this.#items.peek();
+  }
+
+  /** The level at which a full queue becomes writable again. */
+  get lowWaterMark(): number {
+    return this.hwm > 0 ? this.hwm - ((this.hwm + 1) >> 1) : 0;
+  }
+
+  /** Drops every queued message (and wakes a blocked writer). */
+  clear(): void {
+    this.#items.clear();
+    if (this.#wasFull) {
+      this.#wasFull = false;
+      this.onWritable?.();
+    }
+  }
+
+  /** The writer will write no more; the reader may still drain what is queued. */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.onReadable?.();
+  }
+}
+
+let nextPipeId = 1;
+
+/**
+ * A socket's view of one peer: the messages coming from it and going to it,
+ * its routing id and the metadata it announced.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pipe } from "./pipe.ts";
+ * import assert from "node:assert/strict";
+ * const pipe = new Pipe({ sendHighWaterMark: 10, receiveHighWaterMark: 10, endpoint: "tcp://127.0.0.1:5555" });
+ * assert.equal(pipe.outbound.hwm, 10);
+ * assert.ok(pipe.id > 0);
+ * ```
+ */
+export class Pipe {
+  /** A process-unique number (used as the peer id in subscription tries). */
+  readonly id: number = nextPipeId++;
+  /** Messages from the peer, read by the socket. */
+  readonly inbound: MessageQueue;
+  /** Messages to the peer, written by the socket. */
+  readonly outbound: MessageQueue;
+  /** The endpoint this pipe came from (bind or connect address). */
+  readonly endpoint: string;
+  /** The peer's routing id, as the socket knows it (Router). */
+  routingId: Uint8Array = new Uint8Array(0);
+  /** The metadata the peer announced in its handshake. */
+  properties: Metadata = new Map();
+  /** The ZMTP minor version the connection negotiated (0 or 1); `-1` for inproc. */
+  zmtpMinor = 1;
+  /** Set once the pipe is detached from its socket. */
+  detached = false;
+  /** Per-pattern scratch space (e.g. subscription state); owned by the socket type. */
+  state: unknown = undefined;
+
+  /** Makes a pipe with the given high-water marks. */
+  constructor(options: { sendHighWaterMark: number; receiveHighWaterMark: number; endpoint: string }) {
+    this.inbound = new MessageQueue(options.receiveHighWaterMark);
+    this.outbound = new MessageQueue(options.sendHighWaterMark);
+    this.endpoint = options.endpoint;
+  }
+}
+
+/** Marks single-frame messages that carry a subscription intent for the encoder. */
+const SUBSCRIPTIONS = new WeakSet<Message>();
+
+/**
+ * Makes the message a SUB/XSUB writes to subscribe (or cancel): `0x01topic`
+ * or `0x00topic`, marked so the engine can send it as a ZMTP 3.1
+ * SUBSCRIBE/CANCEL command to 3.1 peers (the choice of wire form belongs to
+ * the encoder, as in libzmq).
+ *
+ * @example Usage
+ * ```ts
+ * import { isSubscription, subscriptionMessage } from "./pipe.ts";
+ * import assert from "node:assert/strict";
+ * const msg = subscriptionMessage(new TextEncoder().encode("a"), true);
+ * assert.deepEqual([...msg[0]], [1, 97]);
+ * assert.ok(isSubscription(msg));
+ * ```
+ */
+export function subscriptionMessage(topic: Uint8Array, subscribe: boolean): Message {
+  const body = new Uint8Array(topic.length + 1);
+  body[0] = subscribe ? 1 : 0;
+  body.set(topic, 1);
+  const message = [body];
+  SUBSCRIPTIONS.add(message);
+  return message;
+}
+
+/**
+ * Whether a message was made by {@linkcode subscriptionMessage}.
+ *
+ * @example Usage
+ * ```ts
+ * import { isSubscription } from "./pipe.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isSubscription([new Uint8Array([1])]), false);
+ * ```
+ */
+export function isSubscription(message: Message): boolean {
+  return message.length === 1 && message[0].length > 0 && message[0][0] <= 1 && SUBSCRIPTIONS.has(message);
+}

@@ -1,0 +1,253 @@
+/**
+ * The Deno runtime adapter: `Deno.connect` / `Deno.listen` for tcp and
+ * Unix sockets. The only file in zmq-ts that says `Deno.`.
+ *
+ * @module
+ */
+
+import {
+  type Conn,
+  type ConnHandler,
+  type Listener,
+  type Runtime,
+  RuntimeError,
+  type TcpConnectOptions,
+} from "./runtime.ts";
+
+/** Reads land in slabs of this size; a chunk is never overwritten once handed out. */
+const SLAB_SIZE = 256 * 1024;
+/** Start a new slab when less than this is left in the current one. */
+const MIN_READ = 16 * 1024;
+
+function mapError(err: unknown, what: string): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  const e = err as Error & { code?: string };
+  let code = typeof e?.code === "string" ? e.code : "EIO";
+  if (err instanceof Deno.errors.ConnectionRefused) code = "ECONNREFUSED";
+  else if (err instanceof Deno.errors.AddrInUse) code = "EADDRINUSE";
+  else if (err instanceof Deno.errors.AddrNotAvailable) code = "EADDRNOTAVAIL";
+  else if (err instanceof Deno.errors.NotFound) code = "ENOENT";
+  else if (err instanceof Deno.errors.PermissionDenied) code = "EACCES";
+  else if (err instanceof Deno.errors.TimedOut) code = "ETIMEDOUT";
+  else if (err instanceof Deno.errors.ConnectionReset) code = "ECONNRESET";
+  else if (err instanceof Deno.errors.BrokenPipe) code = "EPIPE";
+  return new RuntimeError(code, `${what}: ${e?.message ?? String(err)}`, { cause: err });
+}
+
+function formatHost(hostname: string): string {
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
+}
+
+class DenoConn implements Conn {
+  readonly remoteAddress: string;
+  readonly remoteHost: string;
+  #conn: Deno.Conn;
+  #handler: ConnHandler | null = null;
+  #paused = false;
+  #resume: (() => void) | null = null;
+  #closed = false;
+  #ended = false;
+  #done = Promise.withResolvers<void>();
+  readonly closed: Promise<void> = this.#done.promise;
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+    const addr = conn.remoteAddr;
+    if (addr.transport === "tcp") {
+      this.remoteHost = addr.hostname;
+      this.remoteAddress = `${formatHost(addr.hostname)}:${addr.port}`;
+    } else {
+      const path = (addr as Deno.UnixAddr).path ?? "";
+      this.remoteHost = path;
+      this.remoteAddress = path;
+    }
+  }
+
+  start(handler: ConnHandler): void {
+    this.#handler = handler;
+    this.#readLoop().finally(() => this.#done.resolve());
+  }
+
+  async #readLoop(): Promise<void> {
+    const handler = this.#handler!;
+    let slab = new Uint8Array(SLAB_SIZE);
+    let offset = 0;
+    try {
+      while (!this.#closed) {
+        if (this.#paused) {
+          await new Promise<void>((resolve) => (this.#resume = resolve));
+          continue;
+        }
+        if (SLAB_SIZE - offset < MIN_READ) {
+          slab = new Uint8Array(SLAB_SIZE);
+          offset = 0;
+        }
+        const n = await this.#conn.read(slab.subarray(offset));
+        if (n === null) break;
+        const chunk = slab.subarray(offset, offset + n);
+        offset += n;
+        handler.data(chunk);
+      }
+      this.#end();
+    } catch (err) {
+      this.#end(this.#closed ? undefined : mapError(err, "Read failed"));
+    }
+  }
+
+  #end(error?: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.close();
+    this.#handler?.end(error);
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    const resume = this.#resume;
+    this.#resume = null;
+    resume?.();
+  }
+
+  async write(chunks: Uint8Array[]): Promise<void> {
+    try {
+      for (const chunk of chunks) {
+        let written = 0;
+        while (written < chunk.length) {
+          written += await this.#conn.write(written === 0 ? chunk : chunk.subarray(written));
+        }
+      }
+    } catch (err) {
+      throw mapError(err, "Write failed");
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the peer or the runtime.
+    }
+    this.resume();
+    if (this.#handler === null) this.#done.resolve();
+  }
+}
+
+class DenoListener implements Listener {
+  readonly address: string;
+  readonly port: number;
+  #listener: Deno.Listener;
+  #closed = false;
+  #started = false;
+  #done = Promise.withResolvers<void>();
+  readonly closed: Promise<void> = this.#done.promise;
+
+  constructor(listener: Deno.Listener) {
+    this.#listener = listener;
+    const addr = listener.addr;
+    if (addr.transport === "tcp") {
+      this.address = `${formatHost(addr.hostname)}:${addr.port}`;
+      this.port = addr.port;
+    } else {
+      this.address = (addr as Deno.UnixAddr).path ?? "";
+      this.port = 0;
+    }
+  }
+
+  start(onConn: (conn: Conn) => void, onError: (error: Error) => void): void {
+    this.#started = true;
+    (async () => {
+      while (!this.#closed) {
+        let conn: Deno.Conn;
+        try {
+          conn = await this.#listener.accept();
+        } catch (err) {
+          if (this.#closed || err instanceof Deno.errors.BadResource) return;
+          onError(mapError(err, "Accept failed"));
+          continue;
+        }
+        if (conn.remoteAddr.transport === "tcp") (conn as Deno.TcpConn).setNoDelay(true);
+        onConn(new DenoConn(conn));
+      }
+    })().finally(() => this.#done.resolve());
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#listener.close();
+    } catch {
+      // Already closed.
+    }
+    if (!this.#started) this.#done.resolve();
+  }
+}
+
+/**
+ * The Deno runtime.
+ *
+ * @example Usage
+ * ```ts
+ * import { denoRuntime } from "./deno.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(denoRuntime.name, "deno");
+ * ```
+ */
+export const denoRuntime: Runtime = {
+  name: "deno",
+
+  async connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn> {
+    const signal = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+    try {
+      const conn = await Deno.connect({ hostname: host, port, transport: "tcp", signal });
+      conn.setNoDelay(true);
+      if (options.keepAlive) conn.setKeepAlive(true);
+      return new DenoConn(conn);
+    } catch (err) {
+      if (signal?.aborted) throw new RuntimeError("ETIMEDOUT", `Connect to ${host}:${port} timed out`, { cause: err });
+      throw mapError(err, `Connect to ${formatHost(host)}:${port} failed`);
+    }
+  },
+
+  listenTcp(host: string, port: number): Promise<Listener> {
+    try {
+      return Promise.resolve(new DenoListener(Deno.listen({ hostname: host, port, transport: "tcp" })));
+    } catch (err) {
+      return Promise.reject(mapError(err, `Listen on ${formatHost(host)}:${port} failed`));
+    }
+  },
+
+  async connectIpc(path: string): Promise<Conn> {
+    try {
+      return new DenoConn(await Deno.connect({ transport: "unix", path }));
+    } catch (err) {
+      throw mapError(err, `Connect to ${path} failed`);
+    }
+  },
+
+  listenIpc(path: string): Promise<Listener> {
+    try {
+      return Promise.resolve(new DenoListener(Deno.listen({ transport: "unix", path })));
+    } catch (err) {
+      return Promise.reject(mapError(err, `Listen on ${path} failed`));
+    }
+  },
+
+  async removeFile(path: string): Promise<void> {
+    try {
+      await Deno.remove(path);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw mapError(err, `Cannot remove ${path}`);
+    }
+  },
+
+  makeTempDir(): Promise<string> {
+    return Deno.makeTempDir({ prefix: "zmq-ts-" });
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * The hooks every socket type implements (libzmq's `xattach_pipe`, `xsend`,
+ * `xrecv`, ...). A socket type is a thin mix of routing strategies behind
+ * these hooks; {@linkcode Socket} does everything else.
+ *
+ * @module
+ */
+
+import type { Pipe } from "../pipe.ts";
+import type { Message } from "../types.ts";
+
+/**
+ * One socket type's behaviour.
+ *
+ * @example Usage
+ * ```ts ignore
+ * class PushPattern implements Pattern { ... }
+ * ```
+ */
+export interface Pattern {
+  /**
+   * A pipe is ready to use: a connection completed its handshake, or
+   * `connect()` made a pipe that queues until it does. Returns `false` to
+   * leave the pipe unused (a second PAIR peer, a duplicate routing id); the
+   * connection then stays open but carries nothing, as in libzmq.
+   */
+  attach(pipe: Pipe): boolean;
+  /** The pipe is gone (peer disconnected for good, or socket closing). */
+  detach(pipe: Pipe): void;
+  /** The connection behind a surviving pipe was re-established (e.g. resend subscriptions). */
+  hiccup?(pipe: Pipe): void;
+  /**
+   * Queues a message. Returns `true` when it was queued (or dropped, where
+   * the type drops when mute) and `false` when the socket is mute and the
+   * caller should wait for {@linkcode Pattern.hasOut}. Throws a `ZmqError`
+   * for a send the type does not allow (ENOTSUP, EFSM, EHOSTUNREACH).
+   */
+  send(message: Message): boolean;
+  /** Takes the next message for the application, or `undefined`. Throws ENOTSUP/EFSM where not allowed. */
+  recv(): Message | undefined;
+  /** Whether `recv()` would return a message now. */
+  hasIn(): boolean;
+  /** Whether `send()` would queue a message now. */
+  hasOut(): boolean;
+}

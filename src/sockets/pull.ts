@@ -1,0 +1,70 @@
+/**
+ * PULL: receives from its peers in turn (fair queueing); cannot send.
+ *
+ * @module
+ */
+
+import { ZmqError } from "../errors.ts";
+import type { Pipe } from "../pipe.ts";
+import { FairQueue } from "../routing/fq.ts";
+import type { Message } from "../types.ts";
+import type { Pattern } from "./pattern.ts";
+import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+
+/** Options of {@linkcode Pull}. */
+export interface PullOptions extends SocketOptions {
+  /** ZMQ_CONFLATE: keep only the newest incoming message. */
+  conflate?: boolean;
+}
+
+class PullPattern implements Pattern {
+  #fq: FairQueue;
+  constructor(host: PatternHost) {
+    this.#fq = new FairQueue(() => host.wakeReceive());
+  }
+  attach(pipe: Pipe): boolean {
+    this.#fq.attach(pipe);
+    return true;
+  }
+  detach(pipe: Pipe): void {
+    this.#fq.detach(pipe);
+  }
+  send(): boolean {
+    throw new ZmqError("ENOTSUP", "Pull sockets cannot send; use a Push socket");
+  }
+  recv(): Message | undefined {
+    return this.#fq.recv();
+  }
+  hasIn(): boolean {
+    return this.#fq.hasIn();
+  }
+  hasOut(): boolean {
+    return false;
+  }
+}
+
+/**
+ * A PULL socket: the receiving end of a pipeline, fair-queueing messages
+ * from every connected Push socket.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pull } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * await using pull = new Pull({ receiveTimeout: 0 });
+ * await assert.rejects(pull.receive(), { code: "EAGAIN" });
+ * ```
+ */
+export class Pull extends Socket {
+  /** Makes a PULL socket. */
+  constructor(options: PullOptions = {}) {
+    super("PULL", (host) => new PullPattern(host), options);
+  }
+  /** ZMQ_CONFLATE: keep only the newest message (set before bind/connect). */
+  get conflate(): boolean {
+    return this.getOption("conflate");
+  }
+  set conflate(value: boolean) {
+    this.setOption("conflate", value);
+  }
+}

@@ -1,0 +1,668 @@
+/**
+ * The socket base: endpoints (bind, connect, unbind, disconnect), sending
+ * and receiving with high-water marks and timeouts, async iteration,
+ * events, options and closing with linger. Each socket type supplies a
+ * {@linkcode Pattern}; everything else lives here.
+ *
+ * @module
+ */
+
+import type { CodecKind } from "../codec/codec.ts";
+import { type Context, getDefaultContext } from "../context.ts";
+import type { EngineOptions } from "../engine/zmtp_engine.ts";
+import { type Endpoint, parseEndpoint } from "../endpoint.ts";
+import { ZmqError } from "../errors.ts";
+import { Observer, type SocketEvent } from "../events.ts";
+import { createMechanism, securityMechanismOf } from "../mechanisms/factory.ts";
+import type { Mechanism } from "../mechanisms/mechanism.ts";
+import { checkOption, type CommonOptions, defaultOption } from "../options.ts";
+import { Pipe } from "../pipe.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { BindSession, ConnectSession, type SessionOwner } from "../session.ts";
+import { jsCodec } from "../codec/js.ts";
+import type { Codec } from "../codec/codec.ts";
+import { streamTransportFor } from "../transports/registry.ts";
+import { type Message, type MessageLike, type SocketTypeName, toMessage } from "../types.ts";
+import type { Pattern } from "./pattern.ts";
+
+/** Options every socket accepts in its constructor. */
+export interface SocketOptions extends Partial<CommonOptions> {
+  /** The context the socket belongs to; default `zmq.context`. */
+  context?: Context;
+}
+
+/** Options of `connect()`. */
+export interface ConnectOptions {
+  /** Router only: the routing id to give this peer (libzmq's ZMQ_CONNECT_ROUTING_ID). */
+  routingId?: string | Uint8Array;
+}
+
+/** What a pattern may ask of its socket. */
+export interface PatternHost {
+  /** A message may have become available. */
+  wakeReceive(): void;
+  /** A send may have become possible. */
+  wakeSend(): void;
+  /** The current value of an option. */
+  option<T>(name: string): T;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+/** After this many sends resolved at once, yield so I/O can progress (cf. zeromq.js). */
+const MAX_SYNC_SENDS = 4096;
+
+interface Waiter<T> {
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const closedError = () => new ZmqError("EBADF", "Socket is closed");
+
+/** The codec for a `codec` option value (null = the default). */
+function codecFor(_kind: CodecKind | null): Codec {
+  return jsCodec;
+}
+
+/**
+ * A ZeroMQ socket. Create one of the subclasses (`Push`, `Pull`, `Request`,
+ * `Reply`, `Dealer`, `Router`, `Pair`, ...).
+ *
+ * @example Usage
+ * ```ts
+ * import { Pull, Push } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * await using pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * await using push = new Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("hello");
+ * const [msg] = await pull.receive();
+ * assert.equal(new TextDecoder().decode(msg), "hello");
+ * ```
+ */
+export class Socket implements AsyncIterable<Message>, AsyncDisposable {
+  /** The socket type, e.g. `"PUSH"`. */
+  readonly type: SocketTypeName;
+  /** The context the socket belongs to. */
+  readonly context: Context;
+  /** The socket's events. */
+  readonly events: Observer = new Observer();
+  /** The socket type's behaviour. */
+  protected readonly pattern: Pattern;
+  #options = new Map<string, unknown>();
+  #binds: BindSession[] = [];
+  #connects: ConnectSession[] = [];
+  #closed = false;
+  #closing: Promise<void> | null = null;
+  #lastEndpoint: string | null = null;
+  #recvWaiter: Waiter<Message> | null = null;
+  #sendWaiter: (Waiter<void> & { message: Message }) | null = null;
+  #syncSends = 0;
+  #owner: SessionOwner;
+
+  /** Used by subclasses: a type, its pattern, and the user's options. */
+  protected constructor(
+    type: SocketTypeName,
+    makePattern: (host: PatternHost) => Pattern,
+    options: SocketOptions = {},
+  ) {
+    this.type = type;
+    this.context = options.context ?? getDefaultContext();
+    this.pattern = makePattern({
+      wakeReceive: () => this.#wakeReceive(),
+      wakeSend: () => this.#wakeSend(),
+      option: <T>(name: string) => this.getOption<T>(name),
+    });
+    this.#owner = this.#makeOwner();
+    for (const [name, value] of Object.entries(options)) {
+      if (name === "context" || value === undefined) continue;
+      this.setOption(name, value);
+    }
+  }
+
+  // ---- options -------------------------------------------------------------
+
+  /** Reads an option by name (its default when never set). */
+  protected getOption<T>(name: string): T {
+    if (this.#options.has(name)) return this.#options.get(name) as T;
+    return defaultOption(this.type, name) as T;
+  }
+
+  /** Validates and sets an option by name; throws `TypeError`/`RangeError`. */
+  protected setOption(name: string, value: unknown): void {
+    this.#options.set(name, checkOption(this.type, name, value));
+  }
+
+  /** ZMQ_SNDHWM: messages queued per peer before send blocks or drops (0 = no limit). Default 1000. */
+  get sendHighWaterMark(): number {
+    return this.getOption("sendHighWaterMark");
+  }
+  set sendHighWaterMark(value: number) {
+    this.setOption("sendHighWaterMark", value);
+  }
+  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses (0 = no limit). Default 1000. */
+  get receiveHighWaterMark(): number {
+    return this.getOption("receiveHighWaterMark");
+  }
+  set receiveHighWaterMark(value: number) {
+    this.setOption("receiveHighWaterMark", value);
+  }
+  /** ZMQ_SNDTIMEO: ms `send()` waits before rejecting with EAGAIN; -1 waits forever, 0 never waits. */
+  get sendTimeout(): number {
+    return this.getOption("sendTimeout");
+  }
+  set sendTimeout(value: number) {
+    this.setOption("sendTimeout", value);
+  }
+  /** ZMQ_RCVTIMEO: ms `receive()` waits before rejecting with EAGAIN; -1 waits forever, 0 never waits. */
+  get receiveTimeout(): number {
+    return this.getOption("receiveTimeout");
+  }
+  set receiveTimeout(value: number) {
+    this.setOption("receiveTimeout", value);
+  }
+  /** ZMQ_LINGER: ms queued messages may still be delivered after `close()`; -1 = until delivered. */
+  get linger(): number {
+    return this.getOption("linger");
+  }
+  set linger(value: number) {
+    this.setOption("linger", value);
+  }
+  /** ZMQ_ROUTING_ID: this socket's identity, sent to peers (REQ, DEALER, ROUTER). */
+  get routingId(): string | null {
+    return this.getOption("routingId");
+  }
+  set routingId(value: string | null) {
+    this.setOption("routingId", value);
+  }
+  /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 disables reconnection. Default 100. */
+  get reconnectInterval(): number {
+    return this.getOption("reconnectInterval");
+  }
+  set reconnectInterval(value: number) {
+    this.setOption("reconnectInterval", value);
+  }
+  /** ZMQ_RECONNECT_IVL_MAX: cap of the exponential reconnect back-off; 0 = no back-off. */
+  get reconnectMaxInterval(): number {
+    return this.getOption("reconnectMaxInterval");
+  }
+  set reconnectMaxInterval(value: number) {
+    this.setOption("reconnectMaxInterval", value);
+  }
+  /** ZMQ_CONNECT_TIMEOUT: ms one TCP connect attempt may take; 0 = OS default. */
+  get connectTimeout(): number {
+    return this.getOption("connectTimeout");
+  }
+  set connectTimeout(value: number) {
+    this.setOption("connectTimeout", value);
+  }
+  /** ZMQ_HANDSHAKE_IVL: ms the ZMTP handshake may take; 0 = no limit. Default 30000. */
+  get handshakeInterval(): number {
+    return this.getOption("handshakeInterval");
+  }
+  set handshakeInterval(value: number) {
+    this.setOption("handshakeInterval", value);
+  }
+  /** ZMQ_HEARTBEAT_IVL: ms between PINGs; 0 = off. */
+  get heartbeatInterval(): number {
+    return this.getOption("heartbeatInterval");
+  }
+  set heartbeatInterval(value: number) {
+    this.setOption("heartbeatInterval", value);
+  }
+  /** ZMQ_HEARTBEAT_TIMEOUT: ms without traffic after a PING before the peer is dropped; -1 = heartbeatInterval. */
+  get heartbeatTimeout(): number {
+    return this.getOption("heartbeatTimeout");
+  }
+  set heartbeatTimeout(value: number) {
+    this.setOption("heartbeatTimeout", value);
+  }
+  /** ZMQ_HEARTBEAT_TTL: ms the peer should wait for our traffic, sent in PINGs. */
+  get heartbeatTimeToLive(): number {
+    return this.getOption("heartbeatTimeToLive");
+  }
+  set heartbeatTimeToLive(value: number) {
+    this.setOption("heartbeatTimeToLive", value);
+  }
+  /** ZMQ_IMMEDIATE: queue messages only on completed connections. */
+  get immediate(): boolean {
+    return this.getOption("immediate");
+  }
+  set immediate(value: boolean) {
+    this.setOption("immediate", value);
+  }
+  /** ZMQ_MAXMSGSIZE: largest frame accepted, in bytes; -1 = no limit. A larger frame drops the connection. */
+  get maxMessageSize(): number {
+    return this.getOption("maxMessageSize");
+  }
+  set maxMessageSize(value: number) {
+    this.setOption("maxMessageSize", value);
+  }
+  /** ZMQ_IPV6: enable IPv6 (binding `*` then listens on `::`). */
+  get ipv6(): boolean {
+    return this.getOption("ipv6");
+  }
+  set ipv6(value: boolean) {
+    this.setOption("ipv6", value);
+  }
+  /** ZMQ_BACKLOG: pending connection queue length (accepted for compatibility). */
+  get backlog(): number {
+    return this.getOption("backlog");
+  }
+  set backlog(value: number) {
+    this.setOption("backlog", value);
+  }
+  /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
+  get tcpKeepalive(): number {
+    return this.getOption("tcpKeepalive");
+  }
+  set tcpKeepalive(value: number) {
+    this.setOption("tcpKeepalive", value);
+  }
+  /** ZMQ_TCP_KEEPALIVE_CNT (accepted for compatibility; runtimes do not expose it). */
+  get tcpKeepaliveCount(): number {
+    return this.getOption("tcpKeepaliveCount");
+  }
+  set tcpKeepaliveCount(value: number) {
+    this.setOption("tcpKeepaliveCount", value);
+  }
+  /** ZMQ_TCP_KEEPALIVE_IDLE (accepted for compatibility; runtimes do not expose it). */
+  get tcpKeepaliveIdle(): number {
+    return this.getOption("tcpKeepaliveIdle");
+  }
+  set tcpKeepaliveIdle(value: number) {
+    this.setOption("tcpKeepaliveIdle", value);
+  }
+  /** ZMQ_TCP_KEEPALIVE_INTVL (accepted for compatibility; runtimes do not expose it). */
+  get tcpKeepaliveInterval(): number {
+    return this.getOption("tcpKeepaliveInterval");
+  }
+  set tcpKeepaliveInterval(value: number) {
+    this.setOption("tcpKeepaliveInterval", value);
+  }
+  /** ZMQ_PLAIN_SERVER: act as a PLAIN server (needs a ZAP handler, as in libzmq). */
+  get plainServer(): boolean {
+    return this.getOption("plainServer");
+  }
+  set plainServer(value: boolean) {
+    this.setOption("plainServer", value);
+  }
+  /** ZMQ_PLAIN_USERNAME: PLAIN client user name. */
+  get plainUsername(): string | null {
+    return this.getOption("plainUsername");
+  }
+  set plainUsername(value: string | null) {
+    this.setOption("plainUsername", value);
+  }
+  /** ZMQ_PLAIN_PASSWORD: PLAIN client password. */
+  get plainPassword(): string | null {
+    return this.getOption("plainPassword");
+  }
+  set plainPassword(value: string | null) {
+    this.setOption("plainPassword", value);
+  }
+  /** ZMQ_CURVE_SERVER: act as a CURVE server (needs curveSecretKey). */
+  get curveServer(): boolean {
+    return this.getOption("curveServer");
+  }
+  set curveServer(value: boolean) {
+    this.setOption("curveServer", value);
+  }
+  /** ZMQ_CURVE_PUBLICKEY: this socket's long-term public key (Z85 string or 32 bytes). */
+  get curvePublicKey(): string | null {
+    return this.getOption("curvePublicKey");
+  }
+  set curvePublicKey(value: string | null) {
+    this.setOption("curvePublicKey", value);
+  }
+  /** ZMQ_CURVE_SECRETKEY: this socket's long-term secret key (Z85 string or 32 bytes). */
+  get curveSecretKey(): string | null {
+    return this.getOption("curveSecretKey");
+  }
+  set curveSecretKey(value: string | null) {
+    this.setOption("curveSecretKey", value);
+  }
+  /** ZMQ_CURVE_SERVERKEY: the server's public key, for a CURVE client. */
+  get curveServerKey(): string | null {
+    return this.getOption("curveServerKey");
+  }
+  set curveServerKey(value: string | null) {
+    this.setOption("curveServerKey", value);
+  }
+  /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security a non-empty domain turns ZAP on. */
+  get zapDomain(): string | null {
+    return this.getOption("zapDomain");
+  }
+  set zapDomain(value: string | null) {
+    this.setOption("zapDomain", value);
+  }
+  /** The frame codec: `"js"` or `"wasm"`; takes effect for new connections. */
+  get codec(): CodecKind {
+    return codecFor(this.getOption<CodecKind | null>("codec")).kind;
+  }
+  set codec(value: CodecKind) {
+    this.setOption("codec", value);
+  }
+
+  /** The endpoint of the last `bind()`, resolved (e.g. the port picked for `tcp://127.0.0.1:*`). */
+  get lastEndpoint(): string | null {
+    return this.#lastEndpoint;
+  }
+
+  /** The security mechanism in use: `"null"`, `"plain"` or `"curve"`. */
+  get securityMechanism(): "null" | "plain" | "curve" {
+    return securityMechanismOf((name) => this.getOption(name));
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether a message can be received at once. */
+  get readable(): boolean {
+    if (this.#closed) return false;
+    try {
+      return this.pattern.hasIn();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether a message can be queued at once. */
+  get writable(): boolean {
+    if (this.#closed) return false;
+    try {
+      return this.pattern.hasOut();
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- endpoints -----------------------------------------------------------
+
+  /**
+   * Binds to an endpoint: `tcp://127.0.0.1:5555`, `tcp://*:5555`,
+   * `tcp://127.0.0.1:*` (a free port; see {@linkcode Socket.lastEndpoint}),
+   * `tcp://[::1]:5555` (with `ipv6`). Rejects with `EADDRINUSE`, `EINVAL`, ...
+   */
+  async bind(address: string): Promise<void> {
+    this.#checkOpen();
+    const endpoint = parseEndpoint(address, "bind", this.ipv6);
+    const transport = streamTransportFor(endpoint);
+    this.#owner.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
+    let bound;
+    try {
+      bound = await transport.listen(endpoint, this.context.runtime, { ipv6: this.ipv6 });
+    } catch (error) {
+      this.emit({ type: "bind:error", address, error: error as Error });
+      throw error;
+    }
+    if (this.#closed) {
+      bound.listener.close();
+      await bound.listener.closed;
+      await bound.cleanup?.();
+      throw closedError();
+    }
+    const session = new BindSession(this.#owner, bound, address);
+    this.#binds.push(session);
+    this.#lastEndpoint = bound.endpoint;
+    this.emit({ type: "bind", address: bound.endpoint });
+    session.start();
+  }
+
+  /** Stops listening on an endpoint (as given to `bind()`, or as resolved) and closes its connections. */
+  async unbind(address: string): Promise<void> {
+    this.#checkOpen();
+    const i = this.#binds.findIndex((s) => s.endpoint === address || s.requested === address);
+    if (i < 0) throw new ZmqError("ENOENT", `Not bound to ${address}`, { address });
+    const [session] = this.#binds.splice(i, 1);
+    await session.close(0);
+  }
+
+  /**
+   * Connects to an endpoint and returns at once; the connection is made,
+   * and remade after failures, in the background. Messages sent before it
+   * completes are queued (unless `immediate`).
+   */
+  connect(address: string, options: ConnectOptions = {}): void {
+    this.#checkOpen();
+    const endpoint: Endpoint = parseEndpoint(address, "connect", this.ipv6);
+    const transport = streamTransportFor(endpoint);
+    this.#owner.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
+    let routingId: Uint8Array | null = null;
+    if (options.routingId !== undefined) {
+      if (this.type !== "ROUTER") throw new TypeError("connect() option routingId is only for Router sockets");
+      routingId = typeof options.routingId === "string"
+        ? new TextEncoder().encode(options.routingId)
+        : options.routingId;
+      if (routingId.length === 0 || routingId.length > 255) throw new RangeError("routingId must be 1..255 bytes");
+    }
+    const session = new ConnectSession(this.#owner, endpoint, transport, routingId);
+    this.#connects.push(session);
+    session.start();
+  }
+
+  /** Stops connecting to an endpoint given to `connect()`; queued messages linger as `linger` says. */
+  disconnect(address: string): void {
+    this.#checkOpen();
+    const i = this.#connects.findIndex((s) => s.endpoint.text === address);
+    if (i < 0) throw new ZmqError("ENOENT", `Not connected to ${address}`, { address });
+    const [session] = this.#connects.splice(i, 1);
+    session.close(this.linger);
+  }
+
+  // ---- messages ------------------------------------------------------------
+
+  /**
+   * Queues a message (one frame or an array of frames). Resolves once it is
+   * queued. When every peer's queue is full the promise waits (or rejects
+   * with EAGAIN after `sendTimeout`); only one send may wait at a time
+   * (EBUSY otherwise).
+   */
+  send(message: MessageLike): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
+    if (this.#sendWaiter !== null) {
+      return Promise.reject(
+        new ZmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time"),
+      );
+    }
+    let msg: Message;
+    try {
+      msg = toMessage(message);
+      if (this.pattern.send(msg)) {
+        if (++this.#syncSends < MAX_SYNC_SENDS) return RESOLVED;
+        this.#syncSends = 0;
+        return new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.#syncSends = 0;
+    const timeout = this.sendTimeout;
+    if (timeout === 0) {
+      return Promise.reject(new ZmqError("EAGAIN", "Socket is mute (high-water mark reached); try again later"));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { resolve, reject, timer: undefined as ReturnType<typeof setTimeout> | undefined, message: msg };
+      if (timeout > 0) {
+        waiter.timer = setTimeout(() => {
+          this.#sendWaiter = null;
+          reject(new ZmqError("EAGAIN", `Send timed out after ${timeout} ms: no peer could take the message`));
+        }, timeout);
+      }
+      this.#sendWaiter = waiter;
+    });
+  }
+
+  #wakeSend(): void {
+    const waiter = this.#sendWaiter;
+    if (waiter === null) return;
+    try {
+      if (!this.pattern.send(waiter.message)) return;
+    } catch (err) {
+      this.#sendWaiter = null;
+      clearTimeout(waiter.timer);
+      waiter.reject(err as Error);
+      return;
+    }
+    this.#sendWaiter = null;
+    clearTimeout(waiter.timer);
+    waiter.resolve();
+  }
+
+  /**
+   * Resolves to the next message (an array of frames). Waits when none is
+   * queued (or rejects with EAGAIN after `receiveTimeout`); only one receive
+   * may wait at a time (EBUSY otherwise).
+   */
+  receive(): Promise<Message> {
+    if (this.#closed) return Promise.reject(closedError());
+    if (this.#recvWaiter !== null) {
+      return Promise.reject(
+        new ZmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time"),
+      );
+    }
+    let message: Message | undefined;
+    try {
+      message = this.pattern.recv();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (message !== undefined) return Promise.resolve(message);
+    const timeout = this.receiveTimeout;
+    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", "No message is available"));
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        waiter.timer = setTimeout(() => {
+          this.#recvWaiter = null;
+          reject(new ZmqError("EAGAIN", `Receive timed out after ${timeout} ms`));
+        }, timeout);
+      }
+      this.#recvWaiter = waiter;
+    });
+  }
+
+  #wakeReceive(): void {
+    const waiter = this.#recvWaiter;
+    if (waiter === null) return;
+    let message: Message | undefined;
+    try {
+      message = this.pattern.recv();
+    } catch (err) {
+      this.#recvWaiter = null;
+      clearTimeout(waiter.timer);
+      waiter.reject(err as Error);
+      return;
+    }
+    if (message === undefined) return;
+    this.#recvWaiter = null;
+    clearTimeout(waiter.timer);
+    waiter.resolve(message);
+  }
+
+  /** Iterates received messages until the socket is closed. */
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    return {
+      next: (): Promise<IteratorResult<Message>> => {
+        if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+        return this.receive().then(
+          (value) => ({ value, done: false }),
+          (err) => {
+            if (this.#closed) return { value: undefined, done: true };
+            throw err;
+          },
+        );
+      },
+      return: (): Promise<IteratorResult<Message>> => Promise.resolve({ value: undefined, done: true }),
+    };
+  }
+
+  // ---- closing -------------------------------------------------------------
+
+  /**
+   * Closes the socket. Queued outgoing messages are still delivered for up
+   * to `linger` ms in the background (-1: until delivered). A waiting
+   * `receive()`/`send()` rejects with EBADF; iteration ends.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const linger = this.linger;
+    for (const waiter of [this.#recvWaiter, this.#sendWaiter]) {
+      if (waiter === null) continue;
+      clearTimeout(waiter.timer);
+      waiter.reject(closedError());
+    }
+    this.#recvWaiter = null;
+    this.#sendWaiter = null;
+    const sessions = [...this.#binds, ...this.#connects];
+    this.#binds = [];
+    this.#connects = [];
+    this.#closing = Promise.all(sessions.map((s) => s.close(linger))).then(() => {
+      this.events.emit({ type: "end" });
+    });
+  }
+
+  /** Closes the socket and waits until lingering is over and every connection has closed. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.#closing;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+
+  /** Reports an event to {@linkcode Socket.events}. */
+  protected emit(event: SocketEvent): void {
+    this.events.emit(event);
+  }
+
+  // ---- what sessions see ---------------------------------------------------
+
+  #makeOwner(): SessionOwner {
+    return {
+      runtime: this.context.runtime as Runtime,
+      emit: (event) => this.emit(event),
+      option: <T>(name: string) => this.getOption<T>(name),
+      engineOptions: (): EngineOptions => ({
+        socketType: this.type,
+        codec: codecFor(this.getOption<CodecKind | null>("codec")),
+        maxMessageSize: this.maxMessageSize,
+        handshakeInterval: this.handshakeInterval,
+        heartbeatInterval: this.heartbeatInterval,
+        heartbeatTimeout: this.heartbeatTimeout,
+        heartbeatTimeToLive: this.heartbeatTimeToLive,
+      }),
+      createMechanism: (peerHost: string): Mechanism =>
+        createMechanism({
+          socketType: this.type,
+          option: (name) => this.getOption(name),
+          peerAddress: peerHost,
+          context: this.context,
+        }),
+      newPipe: (endpoint: string) =>
+        new Pipe({
+          sendHighWaterMark: this.sendHighWaterMark,
+          receiveHighWaterMark: this.receiveHighWaterMark,
+          endpoint,
+        }),
+      attachPipe: (pipe: Pipe) => {
+        if (this.#closed && this.#closing === null) return false;
+        return this.pattern.attach(pipe);
+      },
+      detachPipe: (pipe: Pipe) => {
+        if (pipe.detached) return;
+        pipe.detached = true;
+        pipe.outbound.clear();
+        pipe.inbound.end();
+        this.pattern.detach(pipe);
+      },
+      hiccupPipe: (pipe: Pipe) => this.pattern.hiccup?.(pipe),
+      eagerPipes: this.type !== "ROUTER",
+    };
+  }
+}
