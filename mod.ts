@@ -40,3 +40,8 @@ export { type ConnectOptions, Socket, type SocketOptions } from "./src/sockets/s
 export { type EventOfType, type EventType, Observer, type SocketEvent } from "./src/events.ts";
 export { AuthError, type ErrorCode, ProtocolError, ZmqError } from "./src/errors.ts";
 export type { Frame, FrameLike, Message, MessageLike, SocketTypeName } from "./src/types.ts";
+export { Pair } from "./src/sockets/pair.ts";
+export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
+export { Router, type RouterOptions } from "./src/sockets/router.ts";
+export { Request, type RequestOptions } from "./src/sockets/request.ts";
+export { Reply } from "./src/sockets/reply.ts";

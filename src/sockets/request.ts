@@ -1,0 +1,150 @@
+/**
+ * REQ: strict request/reply from the client side. Each request gets an
+ * empty delimiter frame in front (and, with `correlate`, a request id); a
+ * reply is accepted only from the peer the request went to.
+ *
+ * @module
+ */
+
+import { ZmqError } from "../errors.ts";
+import type { Pipe } from "../pipe.ts";
+import type { Message } from "../types.ts";
+import { DealerPattern } from "./dealer.ts";
+import type { Pattern } from "./pattern.ts";
+import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+
+/** Options of {@linkcode Request}. */
+export interface RequestOptions extends SocketOptions {
+  /** ZMQ_REQ_CORRELATE: prefix requests with an id and drop replies that do not carry it. */
+  correlate?: boolean;
+  /** ZMQ_REQ_RELAXED: allow a new request before the reply to the last one arrived. */
+  relaxed?: boolean;
+  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
+  probeRouter?: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+class RequestPattern implements Pattern {
+  #dealer: DealerPattern;
+  #host: PatternHost;
+  #awaitingReply = false;
+  #pipe: Pipe | null = null;
+  #requestId = crypto.getRandomValues(new Uint32Array(1))[0];
+
+  constructor(host: PatternHost) {
+    this.#host = host;
+    this.#dealer = new DealerPattern(host);
+  }
+
+  attach(pipe: Pipe): boolean {
+    return this.#dealer.attach(pipe);
+  }
+
+  detach(pipe: Pipe): void {
+    this.#dealer.detach(pipe);
+  }
+
+  send(message: Message): boolean {
+    if (this.#awaitingReply && !this.#host.option<boolean>("relaxed")) {
+      throw new ZmqError(
+        "EFSM",
+        "Operation cannot be accomplished in current state: receive the reply before sending again",
+      );
+    }
+    const correlate = this.#host.option<boolean>("correlate");
+    let wire: Message;
+    if (correlate) {
+      const id = new Uint8Array(4);
+      // libzmq copies the id in host (little-endian) byte order.
+      new DataView(id.buffer).setUint32(0, (this.#requestId + 1) >>> 0, true);
+      wire = [id, EMPTY, ...message];
+    } else {
+      wire = [EMPTY, ...message];
+    }
+    if (!this.#dealer.lb.send(wire)) return false;
+    if (correlate) this.#requestId = (this.#requestId + 1) >>> 0;
+    this.#pipe = this.#dealer.lb.lastPipe;
+    this.#awaitingReply = true;
+    return true;
+  }
+
+  recv(): Message | undefined {
+    if (!this.#awaitingReply) {
+      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send a request before receiving");
+    }
+    const fq = this.#dealer.fq;
+    for (;;) {
+      const message = fq.recv();
+      if (message === undefined) return undefined;
+      // Only the peer the request went to may answer; anything malformed is dropped, as in libzmq.
+      if (fq.lastPipe !== this.#pipe) continue;
+      let at = 0;
+      if (this.#host.option<boolean>("correlate")) {
+        const id = message[0];
+        if (message.length < 2 || id.length !== 4) continue;
+        if (new DataView(id.buffer, id.byteOffset, 4).getUint32(0, true) !== this.#requestId) continue;
+        at = 1;
+      }
+      if (message.length < at + 2 || message[at].length !== 0) continue;
+      this.#awaitingReply = false;
+      return message.slice(at + 1);
+    }
+  }
+
+  hasIn(): boolean {
+    return this.#awaitingReply && this.#dealer.hasIn();
+  }
+
+  hasOut(): boolean {
+    return (!this.#awaitingReply || this.#host.option<boolean>("relaxed")) && this.#dealer.hasOut();
+  }
+}
+
+/**
+ * A REQ socket: send a request, then receive its reply, in strict turn
+ * (EFSM otherwise, unless `relaxed`). Requests are load-balanced over the
+ * connected Reply/Router peers.
+ *
+ * @example Usage
+ * ```ts
+ * import { Reply, Request } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * await using rep = new Reply();
+ * await rep.bind("tcp://127.0.0.1:*");
+ * await using req = new Request();
+ * req.connect(rep.lastEndpoint!);
+ * await req.send("2 + 2");
+ * const [question] = await rep.receive();
+ * await rep.send(String(eval(new TextDecoder().decode(question))));
+ * const [answer] = await req.receive();
+ * assert.equal(new TextDecoder().decode(answer), "4");
+ * ```
+ */
+export class Request extends Socket {
+  /** Makes a REQ socket. */
+  constructor(options: RequestOptions = {}) {
+    super("REQ", (host) => new RequestPattern(host), options);
+  }
+  /** ZMQ_REQ_CORRELATE: tag requests with an id and drop replies that do not match. */
+  get correlate(): boolean {
+    return this.getOption("correlate");
+  }
+  set correlate(value: boolean) {
+    this.setOption("correlate", value);
+  }
+  /** ZMQ_REQ_RELAXED: allow a new request before the last reply arrived. */
+  get relaxed(): boolean {
+    return this.getOption("relaxed");
+  }
+  set relaxed(value: boolean) {
+    this.setOption("relaxed", value);
+  }
+  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
+  get probeRouter(): boolean {
+    return this.getOption("probeRouter");
+  }
+  set probeRouter(value: boolean) {
+    this.setOption("probeRouter", value);
+  }
+}
