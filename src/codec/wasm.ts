@@ -187,6 +187,8 @@ class WasmDecoder implements WasmFrameDecoder {
   #scanWindows(chunk: Uint8Array, pos: number, onFrame: FrameHandler): void {
     const wasm = this.#wasm;
     const { zmq_decoder_feed, zmq_decoder_skip } = wasm.exports;
+    // Windows are sized adaptively: they double while frames fit, and shrink to a header's
+    // neighbourhood when a frame runs past one, so large bodies are not copied in.
     const d = this.#word;
     const end = chunk.length;
     const scratch = wasm.scratch;
@@ -197,7 +199,7 @@ class WasmDecoder implements WasmFrameDecoder {
       else u8.set(chunk.subarray(pos, pos + n), scratch);
       let off = 0;
       for (;;) {
-        const status = zmq_decoder_feed(this.#ptr, scratch + off, n - off);
+        const status = zmq_decoder_feed(this.#ptr, scratch + off, n - off, end - pos - off);
         this.#deliverViews(chunk, pos + off, onFrame);
         if (status < 0) this.#throwFor(status);
         off += wasm.i32[d + ABI.DEC_CONSUMED];
@@ -205,8 +207,10 @@ class WasmDecoder implements WasmFrameDecoder {
       }
       const words = wasm.i32;
       if (words[d + ABI.DEC_STATE] !== ABI.STATE_BODY) {
-        if (this.#window < MAX_WINDOW) this.#window *= 2;
-        pos += n;
+        // Past the window: a frame ran beyond it, so keep windows small while frames are large.
+        if (off > n) this.#window = MIN_WINDOW;
+        else if (this.#window < MAX_WINDOW) this.#window *= 2;
+        pos += off;
         continue;
       }
       // A frame runs past the window: take its body from the chunk itself.
@@ -216,16 +220,11 @@ class WasmDecoder implements WasmFrameDecoder {
       const remaining = words[d + ABI.DEC_BODY_REMAINING];
       const windowEnd = pos + n;
       const start = windowEnd + remaining - size;
-      if (start + size <= end) {
-        zmq_decoder_skip(this.#ptr, remaining);
-        onFrame(chunk.subarray(start, start + size), flags);
-        pos = start + size;
-      } else {
-        zmq_decoder_skip(this.#ptr, end - windowEnd);
-        this.#startBody(flags, size);
-        this.#addBody(chunk.subarray(start, end), false);
-        return;
-      }
+      // The body runs past the chunk (frames ending inside it were reported whole).
+      zmq_decoder_skip(this.#ptr, end - windowEnd);
+      this.#startBody(flags, size);
+      this.#addBody(chunk.subarray(start, end), false);
+      return;
     }
   }
 
@@ -236,7 +235,7 @@ class WasmDecoder implements WasmFrameDecoder {
     const end = chunk.length;
     const base = chunk.byteOffset;
     while (pos < end) {
-      const status = wasm.exports.zmq_decoder_feed(this.#ptr, base + pos, end - pos);
+      const status = wasm.exports.zmq_decoder_feed(this.#ptr, base + pos, end - pos, end - pos);
       this.#deliverCopies(base + pos, onFrame);
       if (status < 0) this.#throwFor(status);
       const words = wasm.i32;

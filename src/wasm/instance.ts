@@ -98,8 +98,8 @@ export interface WasmExports {
   zmq_decoder_new(maxSize: number, strict: number): number;
   /** Frees a decoder. */
   zmq_decoder_free(decoder: number): void;
-  /** Scans `len` bytes at `input` into the decoder's frame table; returns a status. */
-  zmq_decoder_feed(decoder: number, input: number, len: number): number;
+  /** Scans `len` bytes at `input` (of `avail` in the caller's chunk) into the decoder's frame table; returns a status. */
+  zmq_decoder_feed(decoder: number, input: number, len: number, avail: number): number;
   /** Reports `n` body bytes consumed by the caller; returns the bytes still pending or a status. */
   zmq_decoder_skip(decoder: number, n: number): number;
   /** Makes an encoder with its batch buffer and table; 0 when out of memory. May grow memory. */

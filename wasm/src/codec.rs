@@ -80,8 +80,10 @@ unsafe fn read_long_size(p: *const u8) -> u64 {
     u64::from_be_bytes(core::ptr::read_unaligned(p as *const [u8; 8]))
 }
 
-/// Scans `len` bytes at `input`. Returns OK or a negative code; see ABI.md.
-pub unsafe fn decoder_feed(d: *mut i32, input: *const u8, len: i32) -> i32 {
+/// Scans `len` bytes at `input`, of which the caller's chunk holds `avail` (>= `len`):
+/// a frame whose body ends within `avail` is reported whole even if it runs past `len`,
+/// and the scan stops after it. Returns OK or a negative code; see ABI.md.
+pub unsafe fn decoder_feed(d: *mut i32, input: *const u8, len: i32, avail: i32) -> i32 {
     *word(d, DEC_COUNT) = 0;
     *word(d, DEC_CONSUMED) = 0;
     let state = *word(d, DEC_STATE);
@@ -91,10 +93,11 @@ pub unsafe fn decoder_feed(d: *mut i32, input: *const u8, len: i32) -> i32 {
     if state == STATE_BODY {
         return ERR_STATE;
     }
-    if len < 0 {
+    if len < 0 || avail < len {
         return ERR_ARGUMENT;
     }
     let end = len as usize;
+    let avail = avail as usize;
     let table = word(d, DEC_TABLE) as *mut u32;
     let header = word(d, DEC_HEADER) as *mut u8;
     let mut count = 0usize;
@@ -120,14 +123,16 @@ pub unsafe fn decoder_feed(d: *mut i32, input: *const u8, len: i32) -> i32 {
             return reported;
         }
         let size = size as usize;
-        if size <= end - pos {
-            *table = pos as u32;
-            *table.add(1) = size as u32;
-            *table.add(2) = reported as u32;
-            count = 1;
-            pos += size;
-        } else {
+        if size > avail - pos {
             return enter_body(d, pos, end, size, reported, count);
+        }
+        *table = pos as u32;
+        *table.add(1) = size as u32;
+        *table.add(2) = reported as u32;
+        count = 1;
+        pos += size;
+        if pos > end {
+            return skipped_past(d, pos, count);
         }
     }
 
@@ -161,15 +166,17 @@ pub unsafe fn decoder_feed(d: *mut i32, input: *const u8, len: i32) -> i32 {
             return reported;
         }
         let size = size as usize;
-        if size <= end - body {
-            let e = table.add(count * 3);
-            *e = body as u32;
-            *e.add(1) = size as u32;
-            *e.add(2) = reported as u32;
-            count += 1;
-            pos = body + size;
-        } else {
+        if size > avail - body {
             return enter_body(d, body, end, size, reported, count);
+        }
+        let e = table.add(count * 3);
+        *e = body as u32;
+        *e.add(1) = size as u32;
+        *e.add(2) = reported as u32;
+        count += 1;
+        pos = body + size;
+        if pos > end {
+            return skipped_past(d, pos, count);
         }
     }
     if pos < end {
@@ -178,6 +185,14 @@ pub unsafe fn decoder_feed(d: *mut i32, input: *const u8, len: i32) -> i32 {
     }
     *word(d, DEC_COUNT) = count as i32;
     *word(d, DEC_CONSUMED) = len;
+    OK
+}
+
+/// A whole frame ran past the scanned bytes (but not past the caller's chunk): stop after it.
+#[inline(always)]
+unsafe fn skipped_past(d: *mut i32, pos: usize, count: usize) -> i32 {
+    *word(d, DEC_COUNT) = count as i32;
+    *word(d, DEC_CONSUMED) = pos as i32;
     OK
 }
 

@@ -43,8 +43,8 @@ pub unsafe extern "C" fn zmq_decoder_free(decoder: *mut i32) {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn zmq_decoder_feed(decoder: *mut i32, input: *const u8, len: i32) -> i32 {
-    codec::decoder_feed(decoder, input, len)
+pub unsafe extern "C" fn zmq_decoder_feed(decoder: *mut i32, input: *const u8, len: i32, avail: i32) -> i32 {
+    codec::decoder_feed(decoder, input, len, avail)
 }
 
 #[no_mangle]
