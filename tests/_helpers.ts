@@ -24,6 +24,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what = "operatio
   ]).finally(() => clearTimeout(timer));
 }
 
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
 /** Waits `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -156,6 +164,24 @@ export class LibzmqPeer implements AsyncDisposable {
   /** Lets libzmq process pending commands (it acts only when the application calls in). */
   async poll(ms = 50): Promise<number> {
     return (await this.ok({ op: "poll", ms })).events as number;
+  }
+
+  /** Kills the peer process at once (SIGKILL by PID), as a crash would. */
+  async kill(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
+    await this.#child.status;
+    try {
+      await this.#writer.close();
+    } catch {
+      // The pipe is broken; nothing to flush.
+    }
+    await this.#lines.return?.();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
