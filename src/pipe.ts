@@ -26,11 +26,21 @@ import type { Message } from "./types.ts";
  * q.write([new Uint8Array(2)]);
  * assert.equal(q.writable, false);
  * assert.equal(q.read()?.[0].length, 1);
+ * const latest = new MessageQueue(2, true); // conflate: only the newest message stays
+ * for (let i = 1; i <= 3; i++) latest.write([new Uint8Array(i)]);
+ * assert.equal(latest.length, 1);
+ * assert.equal(latest.read()?.[0].length, 3);
  * ```
  */
 export class MessageQueue {
   /** The high-water mark; 0 means no limit. */
   hwm: number;
+  /**
+   * ZMQ_CONFLATE: keep only the newest message. A write replaces whatever is
+   * queued and the high-water mark is ignored (the queue is always writable).
+   * Multipart messages are kept whole (libzmq keeps only one frame).
+   */
+  conflate: boolean;
   #items = new Deque<Message>();
   #wasFull = false;
   #ended = false;
@@ -39,9 +49,10 @@ export class MessageQueue {
   /** Called when the queue falls to its low-water mark after having been full. */
   onWritable: (() => void) | null = null;
 
-  /** Makes a queue holding up to `hwm` messages (0 = unlimited). */
-  constructor(hwm: number) {
+  /** Makes a queue holding up to `hwm` messages (0 = unlimited), or only the newest with `conflate`. */
+  constructor(hwm: number, conflate = false) {
     this.hwm = hwm;
+    this.conflate = conflate;
   }
 
   /** Messages queued. */
@@ -52,6 +63,7 @@ export class MessageQueue {
   /** Whether a message can be written without passing the high-water mark. */
   get writable(): boolean {
     if (this.#ended) return false;
+    if (this.conflate) return true;
     if (this.hwm > 0 && this.#items.length >= this.hwm) {
       this.#wasFull = true;
       return false;
@@ -72,6 +84,12 @@ export class MessageQueue {
   write(message: Message): void {
     if (this.#ended) return;
     const items = this.#items;
+    if (this.conflate && items.length > 0) {
+      // Replace the queued message; the reader already knows the queue is not empty.
+      while (items.length > 0) items.shift();
+      items.push(message);
+      return;
+    }
     items.push(message);
     if (this.hwm > 0 && items.length >= this.hwm) this.#wasFull = true;
     if (items.length === 1) this.onReadable?.();
@@ -154,10 +172,12 @@ export class Pipe {
   /** Per-pattern scratch space (e.g. subscription state); owned by the socket type. */
   state: unknown = undefined;
 
-  /** Makes a pipe with the given high-water marks. */
-  constructor(options: { sendHighWaterMark: number; receiveHighWaterMark: number; endpoint: string }) {
-    this.inbound = new MessageQueue(options.receiveHighWaterMark);
-    this.outbound = new MessageQueue(options.sendHighWaterMark);
+  /** Makes a pipe with the given high-water marks; `conflate` makes both queues keep only the newest message. */
+  constructor(
+    options: { sendHighWaterMark: number; receiveHighWaterMark: number; endpoint: string; conflate?: boolean },
+  ) {
+    this.inbound = new MessageQueue(options.receiveHighWaterMark, options.conflate ?? false);
+    this.outbound = new MessageQueue(options.sendHighWaterMark, options.conflate ?? false);
     this.endpoint = options.endpoint;
   }
 }

@@ -649,6 +649,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
           sendHighWaterMark: this.sendHighWaterMark,
           receiveHighWaterMark: this.receiveHighWaterMark,
           endpoint,
+          conflate: this.getOption<boolean>("conflate"),
         }),
       attachPipe: (pipe: Pipe) => {
         if (this.#closed && this.#closing === null) return false;
