@@ -19,10 +19,30 @@
 import { loadCrypto, randomBytes } from "./mechanisms/crypto.ts";
 import { decodeZ85, encodeZ85 } from "./z85.ts";
 
-/** A CURVE key: 40 characters of Z85 text or 32 raw bytes. */
+/**
+ * A CURVE key: 40 characters of Z85 text or 32 raw bytes.
+ *
+ * @example Usage
+ * ```ts
+ * import { type CurveKey, curveKeyBytes } from "./curve_keys.ts";
+ * import assert from "node:assert/strict";
+ * const keys: CurveKey[] = ["rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", new Uint8Array(32)];
+ * assert.deepEqual(keys.map((k) => curveKeyBytes(k).length), [32, 32]);
+ * ```
+ */
 export type CurveKey = string | Uint8Array;
 
-/** A CURVE key pair as Z85 text, as libzmq's `zmq_curve_keypair` gives it. */
+/**
+ * A CURVE key pair as Z85 text, as libzmq's `zmq_curve_keypair` gives it.
+ *
+ * @example Usage
+ * ```ts
+ * import { type CurveKeyPair, curveKeyPair } from "./curve_keys.ts";
+ * import assert from "node:assert/strict";
+ * const pair: CurveKeyPair = await curveKeyPair();
+ * assert.equal(pair.secretKey.length, 40);
+ * ```
+ */
 export interface CurveKeyPair {
   /** The public key, 40 Z85 characters; give it to peers. */
   publicKey: string;
@@ -30,9 +50,27 @@ export interface CurveKeyPair {
   secretKey: string;
 }
 
-/** Bytes of a CURVE key. */
+/**
+ * Bytes of a CURVE key.
+ *
+ * @example Usage
+ * ```ts
+ * import { CURVE_KEY_BYTES } from "./curve_keys.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(CURVE_KEY_BYTES, 32);
+ * ```
+ */
 export const CURVE_KEY_BYTES = 32;
-/** Characters of a CURVE key in Z85. */
+/**
+ * Characters of a CURVE key in Z85.
+ *
+ * @example Usage
+ * ```ts
+ * import { CURVE_KEY_Z85_LENGTH } from "./curve_keys.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(CURVE_KEY_Z85_LENGTH, 40);
+ * ```
+ */
 export const CURVE_KEY_Z85_LENGTH = 40;
 
 /**

@@ -21,7 +21,17 @@
  * @module
  */
 
-/** The 85 characters of Z85, in digit order. */
+/**
+ * The 85 characters of Z85, in digit order.
+ *
+ * @example Usage
+ * ```ts
+ * import { Z85_ALPHABET } from "./z85.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(Z85_ALPHABET.length, 85);
+ * assert.equal(Z85_ALPHABET[84], "#");
+ * ```
+ */
 export const Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
 const DECODE_TABLE: Int8Array = (() => {

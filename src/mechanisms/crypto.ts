@@ -13,13 +13,6 @@
  * @module
  */
 
-/** Bytes of a Curve25519 public or secret key. */
-export const KEY_BYTES = 32;
-/** Bytes a box adds to its plaintext (the Poly1305 tag). */
-export const MAC_BYTES = 16;
-/** Bytes of a box nonce. */
-export const NONCE_BYTES = 24;
-
 /**
  * NaCl `crypto_box` / `crypto_secretbox` (XSalsa20-Poly1305) and X25519, in
  * the libsodium "easy" layout: a sealed box is the 16-byte tag followed by

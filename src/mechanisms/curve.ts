@@ -26,7 +26,18 @@ import { type CurveCrypto, loadCrypto, loadedCrypto, randomBytes } from "./crypt
 import type { Mechanism, MechanismOptions, MechanismStatus } from "./mechanism.ts";
 import { askZap, errorReasonStatus } from "./zap.ts";
 
-/** What a random value is for; lets tests supply fixed values for each. */
+/**
+ * What a random value is for; lets tests supply fixed values for each.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CurveRandomPurpose } from "./curve.ts";
+ * import assert from "node:assert/strict";
+ * const sizes: Record<CurveRandomPurpose, number> = {
+ *   transientSecretKey: 32, welcomeNonce: 16, cookieNonce: 16, cookieKey: 32, vouchNonce: 16 };
+ * assert.equal(Object.keys(sizes).length, 5);
+ * ```
+ */
 export type CurveRandomPurpose =
   /** c' or s': a transient secret key (32 bytes). */
   | "transientSecretKey"
@@ -43,10 +54,31 @@ export type CurveRandomPurpose =
  * A source of the random values of one handshake: returns `length` fresh
  * random bytes for `purpose`. The default uses `crypto.getRandomValues`;
  * only tests should supply their own.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CurveRandom } from "./curve.ts";
+ * import assert from "node:assert/strict";
+ * // Deterministic values, as the spec's test transcript uses: never in production.
+ * const fixed: CurveRandom = (purpose, length) => new Uint8Array(length).fill(purpose === "cookieKey" ? 0xc0 : 1);
+ * assert.equal(fixed("cookieKey", 32)[0], 0xc0);
+ * ```
  */
 export type CurveRandom = (purpose: CurveRandomPurpose, length: number) => Uint8Array;
 
-/** Options of {@linkcode CurveMechanism}. */
+/**
+ * Options of {@linkcode CurveMechanism}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CurveMechanismOptions } from "./curve.ts";
+ * import assert from "node:assert/strict";
+ * const server: CurveMechanismOptions = { properties: [["Socket-Type", "ROUTER"]], peerAddress: "",
+ *   routingId: new Uint8Array(0), zapDomain: "", server: true,
+ *   secretKey: "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6" };
+ * assert.equal(server.server, true);
+ * ```
+ */
 export interface CurveMechanismOptions extends MechanismOptions {
   /** Whether this side is the CURVE server (`ZMQ_CURVE_SERVER`). */
   server: boolean;

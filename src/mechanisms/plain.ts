@@ -22,7 +22,18 @@ import { AuthError, ProtocolError } from "../errors.ts";
 import type { Mechanism, MechanismOptions, MechanismStatus } from "./mechanism.ts";
 import { askZap, errorReasonStatus } from "./zap.ts";
 
-/** Options of {@linkcode PlainMechanism}. */
+/**
+ * Options of {@linkcode PlainMechanism}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PlainMechanismOptions } from "./plain.ts";
+ * import assert from "node:assert/strict";
+ * const client: PlainMechanismOptions = { properties: [["Socket-Type", "DEALER"]], peerAddress: "",
+ *   routingId: new Uint8Array(0), zapDomain: "", server: false, username: "admin", password: "secret" };
+ * assert.equal(client.server, false);
+ * ```
+ */
 export interface PlainMechanismOptions extends MechanismOptions {
   /** Whether this side is the PLAIN server (it checks credentials through ZAP). */
   server: boolean;

@@ -34,13 +34,49 @@ import { type CurveKey, curveKeyBytes } from "../curve_keys.ts";
 import { encodeZ85 } from "../z85.ts";
 import type { MechanismOptions, ZapReply, ZapRequest } from "./mechanism.ts";
 
-/** The endpoint a ZAP handler binds, in the server socket's context. */
+/**
+ * The endpoint a ZAP handler binds, in the server socket's context.
+ *
+ * @example Usage
+ * ```ts
+ * import { ZAP_ENDPOINT } from "./zap.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ZAP_ENDPOINT, "inproc://zeromq.zap.01");
+ * ```
+ */
 export const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
-/** The only ZAP version there is. */
+/**
+ * The only ZAP version there is.
+ *
+ * @example Usage
+ * ```ts
+ * import { ZAP_VERSION } from "./zap.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ZAP_VERSION, "1.0");
+ * ```
+ */
 export const ZAP_VERSION = "1.0";
-/** The request id libzmq always uses. */
+/**
+ * The request id libzmq always uses.
+ *
+ * @example Usage
+ * ```ts
+ * import { ZAP_REQUEST_ID } from "./zap.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ZAP_REQUEST_ID, "1");
+ * ```
+ */
 export const ZAP_REQUEST_ID = "1";
-/** The status codes a ZAP reply may carry. */
+/**
+ * The status codes a ZAP reply may carry.
+ *
+ * @example Usage
+ * ```ts
+ * import { ZAP_STATUS_CODES } from "./zap.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(ZAP_STATUS_CODES.includes(300));
+ * ```
+ */
 export const ZAP_STATUS_CODES: readonly number[] = Object.freeze([200, 300, 400, 500]);
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -303,7 +339,17 @@ function checkZapStatus(status: number): void {
   }
 }
 
-/** Options of {@linkcode ZapPolicy}. */
+/**
+ * Options of {@linkcode ZapPolicy}.
+ *
+ * @example Usage
+ * ```ts
+ * import { ZapPolicy, type ZapPolicyOptions } from "./zap.ts";
+ * import assert from "node:assert/strict";
+ * const options: ZapPolicyOptions = { allow: ["127.0.0.1"], plain: { admin: "secret" }, curve: "any" };
+ * assert.ok(new ZapPolicy(options));
+ * ```
+ */
 export interface ZapPolicyOptions {
   /** Peer addresses to let through; when given (non-empty), every other address is refused. */
   allow?: Iterable<string>;
