@@ -169,6 +169,13 @@ export class Pipe {
   zmtpMinor = 1;
   /** Set once the pipe is detached from its socket. */
   detached = false;
+  /**
+   * Whether the queues are shared with a peer socket's pipe (inproc, see
+   * {@linkcode Pipe.overQueues}): the peer reads this pipe's outbound queue
+   * directly, so detaching ends that queue instead of dropping it, and the
+   * peer can still drain what was sent, as with libzmq's inproc pipes.
+   */
+  readonly shared: boolean = false;
   /** Per-pattern scratch space (e.g. subscription state); owned by the socket type. */
   state: unknown = undefined;
 
@@ -179,6 +186,34 @@ export class Pipe {
     this.inbound = new MessageQueue(options.receiveHighWaterMark, options.conflate ?? false);
     this.outbound = new MessageQueue(options.sendHighWaterMark, options.conflate ?? false);
     this.endpoint = options.endpoint;
+  }
+
+  /**
+   * Makes a pipe over two existing queues, for inproc: one socket's outbound
+   * queue is its peer's inbound queue and the other way round, so messages
+   * pass from socket to socket without a copy.
+   *
+   * @example Usage
+   * ```ts
+   * import { MessageQueue, Pipe } from "./pipe.ts";
+   * import assert from "node:assert/strict";
+   * const aToB = new MessageQueue(10);
+   * const bToA = new MessageQueue(10);
+   * const a = Pipe.overQueues(bToA, aToB, "inproc://x");
+   * const b = Pipe.overQueues(aToB, bToA, "inproc://x");
+   * a.outbound.write([new Uint8Array([1])]);
+   * assert.equal(b.inbound.read()?.[0][0], 1);
+   * assert.ok(a.shared && b.shared);
+   * ```
+   */
+  static overQueues(inbound: MessageQueue, outbound: MessageQueue, endpoint: string): Pipe {
+    const pipe = new Pipe({ sendHighWaterMark: 0, receiveHighWaterMark: 0, endpoint });
+    const own = pipe as { -readonly [K in "inbound" | "outbound" | "shared"]: Pipe[K] };
+    own.inbound = inbound;
+    own.outbound = outbound;
+    own.shared = true;
+    pipe.zmtpMinor = -1;
+    return pipe;
   }
 }
 

@@ -98,4 +98,16 @@ export interface Runtime {
   removeFile(path: string): Promise<void>;
   /** Makes a fresh private directory for `ipc://*` endpoints and returns its path. */
   makeTempDir(): Promise<string>;
+  /**
+   * Whether {@linkcode Runtime.connectIpc}/{@linkcode Runtime.listenIpc} address
+   * a Linux abstract name `\0name` with exactly that many bytes, as libzmq's
+   * `ipc://@name` does. Absent means yes; `false` makes `ipc://@name` ENOTSUP.
+   */
+  readonly abstractIpc?: boolean;
+  /**
+   * Turns the bytes of a received frame into the runtime's native byte type
+   * without copying them (on Node and Bun a `Buffer` view of the same memory,
+   * as zeromq.js users expect). Absent means frames stay as they are.
+   */
+  nativeFrame?(bytes: Uint8Array): Uint8Array;
 }

@@ -22,6 +22,7 @@ import { BindSession, ConnectSession, type SessionOwner } from "../session.ts";
 import { jsCodec } from "../codec/js.ts";
 import type { Codec } from "../codec/codec.ts";
 import { streamTransportFor } from "../transports/registry.ts";
+import { bindInproc, connectInproc, type InprocBinding, type InprocConnection } from "../transports/inproc.ts";
 import { type Message, type MessageLike, type SocketTypeName, toMessage } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
 
@@ -91,8 +92,8 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   /** The socket type's behaviour. */
   protected readonly pattern: Pattern;
   #options = new Map<string, unknown>();
-  #binds: BindSession[] = [];
-  #connects: ConnectSession[] = [];
+  #binds: (BindSession | InprocBinding)[] = [];
+  #connects: (ConnectSession | InprocConnection)[] = [];
   #closed = false;
   #closing: Promise<void> | null = null;
   #lastEndpoint: string | null = null;
@@ -390,7 +391,13 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   async bind(address: string): Promise<void> {
     this.#checkOpen();
     const endpoint = parseEndpoint(address, "bind", this.ipv6);
-    const transport = streamTransportFor(endpoint);
+    if (endpoint.transport === "inproc") {
+      this.#binds.push(bindInproc({ type: this.type, context: this.context, owner: this.#owner }, endpoint));
+      this.#lastEndpoint = endpoint.text;
+      this.emit({ type: "bind", address: endpoint.text });
+      return;
+    }
+    const transport = streamTransportFor(endpoint, this.context.runtime);
     this.#owner.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
     let bound;
     try {
@@ -429,8 +436,8 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   connect(address: string, options: ConnectOptions = {}): void {
     this.#checkOpen();
     const endpoint: Endpoint = parseEndpoint(address, "connect", this.ipv6);
-    const transport = streamTransportFor(endpoint);
-    this.#owner.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
+    const transport = endpoint.transport === "inproc" ? null : streamTransportFor(endpoint, this.context.runtime);
+    if (transport !== null) this.#owner.createMechanism(""); // Throws a TypeError now if security options are incomplete.
     let routingId: Uint8Array | null = null;
     if (options.routingId !== undefined) {
       if (this.type !== "ROUTER") throw new TypeError("connect() option routingId is only for Router sockets");
@@ -438,6 +445,11 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
         ? new TextEncoder().encode(options.routingId)
         : options.routingId;
       if (routingId.length === 0 || routingId.length > 255) throw new RangeError("routingId must be 1..255 bytes");
+    }
+    if (transport === null) {
+      const side = { type: this.type, context: this.context, owner: this.#owner };
+      this.#connects.push(connectInproc(side, endpoint, routingId));
+      return;
     }
     const session = new ConnectSession(this.#owner, endpoint, transport, routingId);
     this.#connects.push(session);
@@ -530,7 +542,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (message !== undefined) return Promise.resolve(message);
+    if (message !== undefined) return Promise.resolve(this.#native(message));
     const timeout = this.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", "No message is available"));
     return new Promise<Message>((resolve, reject) => {
@@ -560,7 +572,16 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     if (message === undefined) return;
     this.#recvWaiter = null;
     clearTimeout(waiter.timer);
-    waiter.resolve(message);
+    waiter.resolve(this.#native(message));
+  }
+
+  /** The frames as the runtime's native bytes (Buffer views on Node and Bun; unchanged on Deno). */
+  #native(message: Message): Message {
+    const runtime = this.context.runtime;
+    if (runtime.nativeFrame !== undefined) {
+      for (let i = 0; i < message.length; i++) message[i] = runtime.nativeFrame(message[i]);
+    }
+    return message;
   }
 
   /** Iterates received messages until the socket is closed. */
@@ -658,7 +679,9 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
       detachPipe: (pipe: Pipe) => {
         if (pipe.detached) return;
         pipe.detached = true;
-        pipe.outbound.clear();
+        // An inproc peer reads our outbound queue itself: end it so the peer can drain it.
+        if (pipe.shared) pipe.outbound.end();
+        else pipe.outbound.clear();
         pipe.inbound.end();
         this.pattern.detach(pipe);
       },
