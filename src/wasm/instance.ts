@@ -69,6 +69,7 @@ export const ABI = {
   RM_NOT_FOUND: 0,
   RM_LAST_VALUE_REMOVED: 1,
   RM_VALUES_REMAIN: 2,
+  MTRIE_PEER_LIMIT: 16777216,
 } as const;
 
 /**
@@ -108,6 +109,22 @@ export interface WasmExports {
   zmq_encoder_free(encoder: number): void;
   /** Encodes `count` staged entries in place; returns the encoded length or a status. */
   zmq_encoder_encode(encoder: number, count: number): number;
+  /** Makes an empty multi-trie; 0 when out of memory. May grow memory. */
+  zmq_mtrie_new(): number;
+  /** Frees a multi-trie and everything in it. */
+  zmq_mtrie_free(trie: number): void;
+  /** Adds (prefix, peer): 1 if the prefix had no peer before, 0 if it had, or a status. May grow memory. */
+  zmq_mtrie_add(trie: number, prefix: number, len: number, peer: number): number;
+  /** Removes (prefix, peer); returns one of the `RM_*` codes. */
+  zmq_mtrie_remove(trie: number, prefix: number, len: number, peer: number): number;
+  /** Removes every prefix of `peer`; writes the emptied prefixes to the output buffer; returns their count or a status. May grow memory. */
+  zmq_mtrie_remove_peer(trie: number, peer: number): number;
+  /** Writes the distinct peers matching `data` to the output buffer; returns their count. */
+  zmq_mtrie_match(trie: number, data: number, len: number): number;
+  /** Number of (prefix, peer) entries. */
+  zmq_mtrie_size(trie: number): number;
+  /** Pointer to the trie's output buffer; valid until the next add or removePeer on that trie. */
+  zmq_mtrie_output(trie: number): number;
 }
 
 /** Bytes of the shared input window that decoders copy chunks into. */

@@ -94,3 +94,5 @@ pub const RM_NOT_FOUND: i32 = 0;
 pub const RM_LAST_VALUE_REMOVED: i32 = 1;
 /// The pair was removed and other peers still hold the prefix.
 pub const RM_VALUES_REMAIN: i32 = 2;
+/// Peers are integers from 0 to MTRIE_PEER_LIMIT - 1 (the match marks are an array indexed by peer).
+pub const MTRIE_PEER_LIMIT: i32 = 16777216;

@@ -7,6 +7,7 @@
 mod abi;
 mod alloc;
 mod codec;
+mod mtrie;
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
@@ -67,4 +68,46 @@ pub unsafe extern "C" fn zmq_encoder_free(encoder: *mut i32) {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_encoder_encode(encoder: *mut i32, count: i32) -> i32 {
     codec::encoder_encode(encoder, count)
+}
+
+// Subscription multi-trie.
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_new() -> *mut mtrie::Trie {
+    mtrie::new()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_free(trie: *mut mtrie::Trie) {
+    mtrie::free(trie)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_add(trie: *mut mtrie::Trie, prefix: *const u8, len: i32, peer: i32) -> i32 {
+    mtrie::add(trie, prefix, len, peer)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_remove(trie: *mut mtrie::Trie, prefix: *const u8, len: i32, peer: i32) -> i32 {
+    mtrie::remove(trie, prefix, len, peer)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_remove_peer(trie: *mut mtrie::Trie, peer: i32) -> i32 {
+    mtrie::remove_peer(trie, peer)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_match(trie: *mut mtrie::Trie, data: *const u8, len: i32) -> i32 {
+    mtrie::match_data(trie, data, len)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_size(trie: *mut mtrie::Trie) -> i32 {
+    mtrie::size(trie)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_mtrie_output(trie: *mut mtrie::Trie) -> *mut u8 {
+    mtrie::output(trie)
 }
