@@ -1,0 +1,310 @@
+/**
+ * The Node.js and Bun runtime adapter: `node:net` sockets for tcp and Unix
+ * domain sockets. The only file in zmq-ts that imports `node:` modules.
+ *
+ * Received chunks are the `Buffer`s Node hands out (a fresh one per read,
+ * never reused), so frames cut from them are `Buffer`s too; frames that
+ * were assembled elsewhere are turned into `Buffer` views at delivery
+ * ({@linkcode Runtime.nativeFrame}), which is what zeromq.js users expect.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { mkdtemp, rmdir, unlink } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import {
+  type Conn,
+  type ConnHandler,
+  type Listener,
+  type Runtime,
+  RuntimeError,
+  type TcpConnectOptions,
+} from "./runtime.ts";
+
+const IS_BUN = typeof process.versions.bun === "string";
+
+/** `Promise.withResolvers`, which Node 20 lacks. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function mapError(err: unknown, what: string): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  const e = err as Error & { code?: unknown };
+  const code = typeof e?.code === "string" && /^E[A-Z]+$/.test(e.code) ? e.code : "EIO";
+  return new RuntimeError(code, `${what}: ${e?.message ?? String(err)}`, { cause: err });
+}
+
+function formatHost(hostname: string): string {
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
+}
+
+/** A printable form of a Unix socket path (an abstract `\0name` shows as `@name`). */
+function showPath(path: string): string {
+  return path.startsWith("\0") ? "@" + path.slice(1) : path;
+}
+
+class NodeConn implements Conn {
+  readonly remoteAddress: string;
+  readonly remoteHost: string;
+  #socket: net.Socket;
+  #handler: ConnHandler | null = null;
+  #error: Error | undefined;
+  #ended = false;
+  #closing = false;
+  #done = deferred();
+  readonly closed: Promise<void> = this.#done.promise;
+
+  constructor(socket: net.Socket, unixPath: string | null) {
+    this.#socket = socket;
+    if (unixPath === null) {
+      const host = socket.remoteAddress ?? "";
+      this.remoteHost = host;
+      this.remoteAddress = `${formatHost(host)}:${socket.remotePort ?? 0}`;
+    } else {
+      this.remoteHost = unixPath;
+      this.remoteAddress = unixPath;
+    }
+    socket.on("error", (err) => {
+      this.#error ??= this.#closing ? undefined : mapError(err, "Connection failed");
+    });
+    socket.on("close", () => {
+      this.#finish();
+      this.#done.resolve();
+    });
+  }
+
+  start(handler: ConnHandler): void {
+    this.#handler = handler;
+    this.#socket.on("data", (chunk: Buffer) => handler.data(chunk));
+    if (this.#socket.destroyed) this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#ended || this.#handler === null) return;
+    this.#ended = true;
+    this.#handler.end(this.#closing ? undefined : this.#error);
+  }
+
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  write(chunks: Uint8Array[]): Promise<void> {
+    const socket = this.#socket;
+    if (socket.destroyed || !socket.writable) {
+      return Promise.reject(new RuntimeError("EPIPE", "Write failed: the connection is closed"));
+    }
+    return new Promise<void>((resolve, reject) => {
+      let left = chunks.length;
+      let failed = false;
+      // Each callback fires once Node has handed that chunk to the OS, so the caller may reuse it.
+      const done = (err?: Error | null) => {
+        if (failed) return;
+        if (err) {
+          failed = true;
+          reject(mapError(err, "Write failed"));
+        } else if (--left === 0) resolve();
+      };
+      if (left === 0) {
+        resolve();
+        return;
+      }
+      if (left > 1) socket.cork();
+      for (const chunk of chunks) socket.write(chunk, done);
+      if (left > 1) socket.uncork();
+    });
+  }
+
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#socket.destroy();
+  }
+}
+
+class NodeListener implements Listener {
+  readonly address: string;
+  readonly port: number;
+  #server: net.Server;
+  #unixPath: string | null;
+  #closed = false;
+  #early: net.Socket[] = [];
+  #onConn: ((socket: net.Socket) => void) | null = null;
+  #done = deferred();
+  readonly closed: Promise<void> = this.#done.promise;
+
+  constructor(server: net.Server, unixPath: string | null) {
+    this.#server = server;
+    this.#unixPath = unixPath;
+    if (unixPath === null) {
+      const addr = server.address() as net.AddressInfo;
+      this.address = `${formatHost(addr.address)}:${addr.port}`;
+      this.port = addr.port;
+    } else {
+      this.address = showPath(unixPath);
+      this.port = 0;
+    }
+    server.on("connection", (socket) => {
+      if (this.#onConn !== null) this.#onConn(socket);
+      else this.#early.push(socket);
+    });
+  }
+
+  start(onConn: (conn: Conn) => void, onError: (error: Error) => void): void {
+    this.#onConn = (socket) => {
+      if (this.#closed) {
+        socket.destroy();
+        return;
+      }
+      if (this.#unixPath === null) socket.setNoDelay(true);
+      onConn(new NodeConn(socket, this.#unixPath === null ? null : ""));
+    };
+    this.#server.on("error", (err) => {
+      if (!this.#closed) onError(mapError(err, "Accept failed"));
+    });
+    const early = this.#early;
+    this.#early = [];
+    for (const socket of early) this.#onConn(socket);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const socket of this.#early) socket.destroy();
+    this.#early = [];
+    // The listening handle closes now; Node's own "close" event waits for accepted connections too.
+    this.#server.close();
+    setTimeout(() => this.#done.resolve(), 0);
+  }
+}
+
+function listen(server: net.Server, options: net.ListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once("error", onError);
+    server.listen(options, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+function connect(options: net.NetConnectOpts, timeout: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(options);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onError = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.off("error", onError);
+      resolve(socket);
+    });
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        socket.destroy();
+        reject(new RuntimeError("ETIMEDOUT", `Connect timed out after ${timeout} ms`));
+      }, timeout);
+    }
+  });
+}
+
+/**
+ * The Node.js runtime (also used by Bun, whose `node:net` it relies on).
+ *
+ * @example Usage
+ * ```ts
+ * import { nodeRuntime } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(nodeRuntime.name === "node" || nodeRuntime.name === "bun");
+ * const frame = nodeRuntime.nativeFrame!(new Uint8Array([1, 2]));
+ * assert.deepEqual([...frame], [1, 2]);
+ * ```
+ */
+export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
+  readonly name = IS_BUN ? "bun" : "node";
+  // Node (libuv) pads abstract names to the whole sun_path, so they never match libzmq's; Bun's are exact.
+  readonly abstractIpc = IS_BUN;
+
+  async connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn> {
+    let socket: net.Socket;
+    try {
+      socket = await connect({ host, port, noDelay: true }, options.timeout ?? 0);
+    } catch (err) {
+      throw mapError(err, `Connect to ${formatHost(host)}:${port} failed`);
+    }
+    socket.setNoDelay(true);
+    if (options.keepAlive) socket.setKeepAlive(true);
+    return new NodeConn(socket, null);
+  }
+
+  async listenTcp(host: string, port: number): Promise<Listener> {
+    const server = net.createServer({ noDelay: true, pauseOnConnect: false });
+    try {
+      await listen(server, { host, port, backlog: 100, ipv6Only: false });
+    } catch (err) {
+      throw mapError(err, `Listen on ${formatHost(host)}:${port} failed`);
+    }
+    return new NodeListener(server, null);
+  }
+
+  async connectIpc(path: string): Promise<Conn> {
+    try {
+      return new NodeConn(await connect({ path }, 0), showPath(path));
+    } catch (err) {
+      throw mapError(err, `Connect to ${showPath(path)} failed`);
+    }
+  }
+
+  async listenIpc(path: string): Promise<Listener> {
+    const server = net.createServer();
+    try {
+      await listen(server, { path, backlog: 100 });
+    } catch (err) {
+      throw mapError(err, `Listen on ${showPath(path)} failed`);
+    }
+    return new NodeListener(server, path);
+  }
+
+  async removeFile(path: string): Promise<void> {
+    try {
+      await unlink(path);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "ENOENT") return;
+      if (code === "EISDIR" || code === "EPERM") {
+        try {
+          await rmdir(path);
+          return;
+        } catch (dirErr) {
+          if ((dirErr as { code?: string }).code === "ENOENT") return;
+          throw mapError(dirErr, `Cannot remove ${path}`);
+        }
+      }
+      throw mapError(err, `Cannot remove ${path}`);
+    }
+  }
+
+  makeTempDir(): Promise<string> {
+    return mkdtemp(join(tmpdir(), "zmq-ts-"));
+  }
+
+  nativeFrame(bytes: Uint8Array): Uint8Array {
+    return bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+})();
