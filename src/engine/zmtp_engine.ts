@@ -114,6 +114,9 @@ export class ZmtpEngine {
   #heldFrames: [Uint8Array, number][] = [];
   #writing = false;
   #flushScheduled = false;
+  /** Handshake commands: always sent as they are. */
+  #handshakeCommands: Uint8Array[] = [];
+  /** Traffic commands (PING, PONG): encrypted by mechanisms that encrypt. */
   #commands: Uint8Array[] = [];
   #paused = false;
   #drainWaiters: (() => void)[] = [];
@@ -190,7 +193,8 @@ export class ZmtpEngine {
 
   #isDrained(): boolean {
     return this.#state === STATE_DONE ||
-      (!this.#writing && this.#commands.length === 0 && (this.#pipe === null || this.#pipe.outbound.length === 0));
+      (!this.#writing && this.#commands.length === 0 && this.#handshakeCommands.length === 0 &&
+        (this.#pipe === null || this.#pipe.outbound.length === 0));
   }
 
   // ---- input ---------------------------------------------------------------
@@ -285,7 +289,7 @@ export class ZmtpEngine {
 
   #sendHandshakeCommands(): void {
     for (let cmd = this.#mechanism.nextCommand(); cmd !== null; cmd = this.#mechanism.nextCommand()) {
-      this.#commands.push(cmd);
+      this.#handshakeCommands.push(cmd);
     }
     this.#scheduleFlush();
   }
@@ -422,15 +426,17 @@ export class ZmtpEngine {
     this.#flushScheduled = false;
     if (this.#writing || this.#state === STATE_DONE) return;
     const encoder = this.#encoder;
+    const handshake = this.#handshakeCommands;
+    if (handshake.length > 0) {
+      for (const cmd of handshake) encoder.frame(cmd, FLAG_COMMAND);
+      handshake.length = 0;
+    }
     const commands = this.#commands;
     if (commands.length > 0) {
       const mechanism = this.#mechanism;
       for (const cmd of commands) {
-        if (this.#state === STATE_TRAFFIC && mechanism.encode !== undefined) {
-          encoder.frame(mechanism.encode(cmd, FLAG_COMMAND), 0);
-        } else {
-          encoder.frame(cmd, FLAG_COMMAND);
-        }
+        if (mechanism.encode !== undefined) encoder.frame(mechanism.encode(cmd, FLAG_COMMAND), 0);
+        else encoder.frame(cmd, FLAG_COMMAND);
       }
       commands.length = 0;
     }
@@ -501,10 +507,10 @@ export class ZmtpEngine {
   #fail(end: EngineEnd): void {
     if (this.#state === STATE_DONE) return;
     // Let an ERROR command queued by the mechanism go out before closing.
-    if (this.#commands.length > 0 && !this.#writing) {
+    if (this.#handshakeCommands.length > 0 && !this.#writing) {
       const encoder = this.#encoder;
-      for (const cmd of this.#commands) encoder.frame(cmd, FLAG_COMMAND);
-      this.#commands.length = 0;
+      for (const cmd of this.#handshakeCommands) encoder.frame(cmd, FLAG_COMMAND);
+      this.#handshakeCommands.length = 0;
       const conn = this.#conn;
       conn.write(encoder.take()).catch(() => {}).finally(() => conn.close());
       this.#finish(end, false);

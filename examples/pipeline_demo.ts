@@ -1,0 +1,76 @@
+/**
+ * The demo: a PUSH/PULL pipeline (ventilator → workers → sink) across
+ * separate processes over TCP on 127.0.0.1, each printing what it did.
+ *
+ *   deno run -A examples/pipeline_demo.ts [workers] [tasks]
+ */
+
+const [workerCount = "3", taskCount = "100"] = Deno.args;
+const here = new URL(".", import.meta.url);
+const decoder = new TextDecoder();
+
+interface Part {
+  name: string;
+  child: Deno.ChildProcess;
+  ready: Promise<string>;
+  done: Promise<void>;
+}
+
+/** Starts one part as its own Deno process; resolves `ready` with what follows its READY line. */
+function start(name: string, script: string, args: string[], stdin: "piped" | "null" = "null"): Part {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(script, here).pathname, ...args],
+    stdin,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  let onReady: (value: string) => void;
+  const ready = new Promise<string>((resolve) => (onReady = resolve));
+  const done = (async () => {
+    let buffered = "";
+    for await (const chunk of child.stdout) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.startsWith("READY ")) onReady(line.slice(6));
+        else console.log(`[${name}] ${line}`);
+      }
+    }
+    await child.status;
+  })();
+  return { name, child, ready, done };
+}
+
+const parts: Part[] = [];
+const timeout = setTimeout(() => {
+  console.error("demo: timed out; stopping the parts");
+  for (const p of parts) p.child.kill("SIGKILL");
+}, 60_000);
+
+try {
+  const sink = start("sink", "pipeline/sink.ts", []);
+  parts.push(sink);
+  const sinkEndpoint = await sink.ready;
+  const ventilator = start("ventilator", "pipeline/ventilator.ts", [sinkEndpoint, taskCount, workerCount], "piped");
+  parts.push(ventilator);
+  const ventilatorEndpoint = await ventilator.ready;
+  console.log(`demo: sink on ${sinkEndpoint}, ventilator on ${ventilatorEndpoint}, ${workerCount} workers`);
+  const workers: Part[] = [];
+  for (let i = 1; i <= Number(workerCount); i++) {
+    const worker = start(`worker-${i}`, "pipeline/worker.ts", [ventilatorEndpoint, sinkEndpoint, `worker-${i}`]);
+    workers.push(worker);
+    parts.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.ready));
+  // Give the workers' connections a moment to complete, then start the batch.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const writer = ventilator.child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("go\n"));
+  await writer.close();
+  await Promise.all(parts.map((p) => p.done));
+  console.log("demo: pipeline finished");
+} finally {
+  clearTimeout(timeout);
+}
