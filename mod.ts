@@ -45,3 +45,7 @@ export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
 export { Router, type RouterOptions } from "./src/sockets/router.ts";
 export { Request, type RequestOptions } from "./src/sockets/request.ts";
 export { Reply } from "./src/sockets/reply.ts";
+export { Publisher, type PublisherOptions } from "./src/sockets/publisher.ts";
+export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
+export { XPublisher, type XPublisherOptions } from "./src/sockets/x_publisher.ts";
+export { XSubscriber, type XSubscriberOptions } from "./src/sockets/x_subscriber.ts";

@@ -45,8 +45,8 @@ import type { Message } from "../types.ts";
  */
 export class Distributor {
   #pipes: Pipe[] = [];
-  /** Position of each pipe in `#pipes`, by pipe id. */
-  #index = new Map<number, number>();
+  /** Position of each pipe in `#pipes`. */
+  #index = new Map<Pipe, number>();
   #matching = 0;
   #active = 0;
   #onWritable: () => void;
@@ -73,15 +73,15 @@ export class Distributor {
 
   /** Whether a pipe is attached. */
   has(pipe: Pipe): boolean {
-    return this.#index.has(pipe.id);
+    return this.#index.has(pipe);
   }
 
   /** Starts sending to a pipe; it is active at once. */
   attach(pipe: Pipe): void {
-    if (this.#index.has(pipe.id)) return;
+    if (this.#index.has(pipe)) return;
     const last = this.#pipes.length;
     this.#pipes.push(pipe);
-    this.#index.set(pipe.id, last);
+    this.#index.set(pipe, last);
     this.#swap(this.#active, last);
     this.#active++;
     pipe.outbound.onWritable = () => {
@@ -92,7 +92,7 @@ export class Distributor {
 
   /** Stops sending to a pipe. */
   detach(pipe: Pipe): void {
-    let i = this.#index.get(pipe.id);
+    let i = this.#index.get(pipe);
     if (i === undefined) return;
     if (i < this.#matching) {
       this.#swap(i, --this.#matching);
@@ -104,18 +104,13 @@ export class Distributor {
     }
     this.#swap(i, this.#pipes.length - 1);
     this.#pipes.pop();
-    this.#index.delete(pipe.id);
+    this.#index.delete(pipe);
     if (pipe.outbound.onWritable !== null) pipe.outbound.onWritable = null;
   }
 
   /** Marks a pipe to receive the next message (ignored unless attached and active). */
   match(pipe: Pipe): void {
-    this.matchId(pipe.id);
-  }
-
-  /** {@linkcode Distributor.match} by pipe id (the peer ids of a subscription trie). */
-  matchId(id: number): void {
-    const i = this.#index.get(id);
+    const i = this.#index.get(pipe);
     if (i === undefined || i < this.#matching || i >= this.#active) return;
     this.#swap(i, this.#matching);
     this.#matching++;
@@ -183,7 +178,7 @@ export class Distributor {
   }
 
   #activate(pipe: Pipe): void {
-    const i = this.#index.get(pipe.id);
+    const i = this.#index.get(pipe);
     if (i === undefined || i < this.#active) return;
     this.#swap(i, this.#active);
     this.#active++;
@@ -196,7 +191,7 @@ export class Distributor {
     const b = pipes[j];
     pipes[i] = b;
     pipes[j] = a;
-    this.#index.set(b.id, i);
-    this.#index.set(a.id, j);
+    this.#index.set(b, i);
+    this.#index.set(a, j);
   }
 }

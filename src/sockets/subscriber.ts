@@ -1,0 +1,125 @@
+/**
+ * SUB: receives the messages of the topics it subscribed to; cannot send.
+ *
+ * @module
+ */
+
+import { ZmqError } from "../errors.ts";
+import { Socket, type SocketOptions } from "./socket.ts";
+import { topicsOf } from "./x_publisher.ts";
+import { XSubPattern } from "./x_subscriber.ts";
+
+/** Options of {@linkcode Subscriber}. */
+export interface SubscriberOptions extends SocketOptions {
+  /** ZMQ_INVERT_MATCHING: receive the messages that do *not* match (the publisher must invert too). */
+  invertMatching?: boolean;
+  /** ZMQ_CONFLATE: keep only the newest message received per publisher. */
+  conflate?: boolean;
+}
+
+/**
+ * A SUB socket. It receives a message only when one of its subscriptions
+ * is a prefix of the message's first frame; subscribe to `""` (or call
+ * `subscribe()` without arguments) to receive everything. Subscriptions are
+ * reference-counted, sent to every publisher it is connected to, and sent
+ * again after each reconnect. `linger` defaults to 0.
+ *
+ * @example Usage
+ * ```ts
+ * import { Publisher, Subscriber } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * await using sub = new Subscriber();
+ * await sub.bind("tcp://127.0.0.1:*");
+ * await using pub = new Publisher();
+ * pub.connect(sub.lastEndpoint!);
+ * sub.subscribe("temperature");
+ * // Subscriptions travel to the publisher asynchronously: publish until one arrives.
+ * const received = sub.receive();
+ * const timer = setInterval(() => {
+ *   pub.send("humidity 40");
+ *   pub.send("temperature 21");
+ * }, 10);
+ * const [msg] = await received;
+ * clearInterval(timer);
+ * assert.equal(new TextDecoder().decode(msg), "temperature 21");
+ * ```
+ */
+export class Subscriber extends Socket {
+  /** Makes a SUB socket. */
+  constructor(options: SubscriberOptions = {}) {
+    super("SUB", (host) => new XSubPattern(host, true), options);
+  }
+
+  /**
+   * Subscribes to messages whose first frame starts with one of the
+   * prefixes (strings are UTF-8); no argument subscribes to everything.
+   * Each call is sent to the publishers, duplicates included; the local
+   * count decides when an `unsubscribe()` goes out.
+   *
+   * @example Usage
+   * ```ts
+   * import { Subscriber } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * await using sub = new Subscriber();
+   * sub.subscribe("a", new Uint8Array([0xff]));
+   * sub.subscribe(); // everything
+   * assert.equal(sub.topicCount, 3);
+   * ```
+   */
+  subscribe(...prefixes: (string | Uint8Array)[]): void {
+    if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
+    const pattern = this.pattern as XSubPattern;
+    for (const topic of topicsOf(prefixes)) pattern.subscribe(topic);
+  }
+
+  /**
+   * Undoes one `subscribe()` of each prefix (no argument: of the empty
+   * prefix). The cancel is sent to the publishers only when no subscription
+   * to the prefix is left; unknown prefixes are ignored.
+   *
+   * @example Usage
+   * ```ts
+   * import { Subscriber } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * await using sub = new Subscriber();
+   * sub.subscribe("a");
+   * sub.subscribe("a");
+   * sub.unsubscribe("a");
+   * assert.equal(sub.topicCount, 1);
+   * sub.unsubscribe("a");
+   * sub.unsubscribe("never subscribed");
+   * assert.equal(sub.topicCount, 0);
+   * ```
+   */
+  unsubscribe(...prefixes: (string | Uint8Array)[]): void {
+    if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
+    const pattern = this.pattern as XSubPattern;
+    for (const topic of topicsOf(prefixes)) pattern.unsubscribe(topic);
+  }
+
+  /** ZMQ_TOPICS_COUNT: number of distinct prefixes currently subscribed to. */
+  get topicCount(): number {
+    return (this.pattern as XSubPattern).topicCount;
+  }
+
+  /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
+  override close(): void {
+    super.close();
+    (this.pattern as XSubPattern).dispose();
+  }
+
+  /** ZMQ_INVERT_MATCHING: receive the messages that do not match (the publisher must invert too). */
+  get invertMatching(): boolean {
+    return this.getOption("invertMatching");
+  }
+  set invertMatching(value: boolean) {
+    this.setOption("invertMatching", value);
+  }
+  /** ZMQ_CONFLATE: keep only the newest message received (set before bind/connect). */
+  get conflate(): boolean {
+    return this.getOption("conflate");
+  }
+  set conflate(value: boolean) {
+    this.setOption("conflate", value);
+  }
+}

@@ -1,0 +1,451 @@
+/**
+ * XPUB: a publisher that shows its application the subscriptions arriving
+ * from subscribers (`\x01topic` / `\x00topic`) and any other upstream data.
+ * Publisher is the same machinery with the reporting switched off.
+ *
+ * @module
+ */
+
+import { Deque } from "../deque.ts";
+import { ZmqError } from "../errors.ts";
+import type { Pipe } from "../pipe.ts";
+import { Distributor } from "../routing/dist.ts";
+import { createMtrie, type Mtrie } from "../routing/mtrie.ts";
+import type { Message } from "../types.ts";
+import type { Pattern } from "./pattern.ts";
+import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * The bytes of a topic given as a string (UTF-8) or bytes (used as they are).
+ *
+ * @example Usage
+ * ```ts
+ * import { topicBytes } from "./x_publisher.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...topicBytes("ab")], [97, 98]);
+ * ```
+ */
+export function topicBytes(topic: string | Uint8Array): Uint8Array {
+  if (typeof topic === "string") return encoder.encode(topic);
+  if (topic instanceof Uint8Array) return topic;
+  throw new TypeError(`A topic must be a string or a Uint8Array, got ${topic === null ? "null" : typeof topic}`);
+}
+
+/**
+ * The topics named by `subscribe()`/`unsubscribe()` arguments; none means
+ * the empty prefix, which matches every message.
+ *
+ * @example Usage
+ * ```ts
+ * import { topicsOf } from "./x_publisher.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(topicsOf([]), [new Uint8Array(0)]);
+ * assert.equal(topicsOf(["a", new Uint8Array([1, 2])])[1].length, 2);
+ * ```
+ */
+export function topicsOf(prefixes: (string | Uint8Array)[]): Uint8Array[] {
+  return prefixes.length === 0 ? [new Uint8Array(0)] : prefixes.map(topicBytes);
+}
+
+/**
+ * A string that identifies a topic's bytes exactly (one char per byte), for
+ * use as a `Map` key.
+ *
+ * @example Usage
+ * ```ts
+ * import { topicKey } from "./x_publisher.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(topicKey(new Uint8Array([104, 105])), "hi");
+ * assert.notEqual(topicKey(new Uint8Array([0xc3, 0xa9])), topicKey(new TextEncoder().encode("é!")));
+ * ```
+ */
+export function topicKey(topic: Uint8Array): string {
+  if (topic.length <= 64) {
+    let s = "";
+    for (let i = 0; i < topic.length; i++) s += String.fromCharCode(topic[i]);
+    return s;
+  }
+  let s = "";
+  for (let i = 0; i < topic.length; i += 4096) {
+    s += String.fromCharCode.apply(null, topic.subarray(i, i + 4096) as unknown as number[]);
+  }
+  return s;
+}
+
+/** `\x01topic` or `\x00topic` as a fresh single-frame message. */
+function notification(topic: Uint8Array, subscribe: boolean): Message {
+  const body = new Uint8Array(topic.length + 1);
+  body[0] = subscribe ? 1 : 0;
+  body.set(topic, 1);
+  return [body];
+}
+
+/** A message waiting for an XPUB application, with the pipe a subscription came from. */
+interface Pending {
+  message: Message;
+  /** For a subscription notification: its pipe (null after a disconnect); undefined for data. */
+  pipe: Pipe | null | undefined;
+}
+
+const NOOP = (): void => {};
+
+/**
+ * PUB and XPUB behaviour (libzmq's `xpub_t`, of which `pub_t` is a thin
+ * variant): fan-out through a {@linkcode Distributor} to the pipes whose
+ * subscriptions (a multi-trie of prefix → peer ids) match the first frame.
+ */
+export class XPubPattern implements Pattern {
+  readonly #host: PatternHost;
+  /** PUB: no notifications, no upstream data, no welcome message, no manual mode. */
+  readonly #isPub: boolean;
+  readonly #dist: Distributor;
+  readonly #subscriptions: Mtrie = createMtrie();
+  /**
+   * Peer ids in the trie are small and dense (reused after a disconnect), as
+   * the trie wants; pipe ids only ever grow. `#peers[id]` is the pipe.
+   */
+  readonly #peers: (Pipe | undefined)[] = [];
+  readonly #peerIds = new Map<Pipe, number>();
+  readonly #freeIds: number[] = [];
+  #matches = new Uint32Array(64);
+  /** XPUB: each peer's topics as it asked for them (for manual mode and verboser disconnect reports). */
+  readonly #requested = new Map<Pipe, Map<string, Uint8Array>>();
+  readonly #pending = new Deque<Pending>();
+  #lastPipe: Pipe | null = null;
+  #disposed = false;
+
+  /** Makes the pattern; `isPub` selects plain PUB behaviour. */
+  constructor(host: PatternHost, isPub: boolean) {
+    this.#host = host;
+    this.#isPub = isPub;
+    this.#dist = new Distributor(() => host.wakeSend());
+  }
+
+  /** Starts publishing to a subscriber: sends the welcome message, reads its subscriptions. */
+  attach(pipe: Pipe): boolean {
+    const id = this.#freeIds.pop() ?? this.#peers.length;
+    this.#peers[id] = pipe;
+    this.#peerIds.set(pipe, id);
+    this.#dist.attach(pipe);
+    if (!this.#isPub) {
+      this.#requested.set(pipe, new Map());
+      const welcome = this.#host.option<string | null>("welcomeMessage");
+      // Straight to the pipe: not filtered by subscriptions, not subject to the high-water mark.
+      if (welcome !== null && welcome.length > 0) pipe.outbound.write([encoder.encode(welcome)]);
+    }
+    // Subscriptions are handled as they arrive, so none is ever conflated away.
+    pipe.inbound.conflate = false;
+    pipe.inbound.onReadable = () => this.#readFrom(pipe);
+    this.#readFrom(pipe);
+    return true;
+  }
+
+  /** A subscriber is gone: its subscriptions go, and topics nobody else wants are reported. */
+  detach(pipe: Pipe): void {
+    this.#readFrom(pipe);
+    pipe.inbound.onReadable = null;
+    this.#dist.detach(pipe);
+    const requested = this.#requested.get(pipe);
+    this.#requested.delete(pipe);
+    if (this.#lastPipe === pipe) this.#lastPipe = null;
+    const id = this.#peerIds.get(pipe);
+    if (id === undefined) return;
+    this.#peerIds.delete(pipe);
+    this.#peers[id] = undefined;
+    if (this.#disposed) return;
+    const trie = this.#subscriptions;
+    if (this.#isPub || requested === undefined) {
+      trie.removePeer(id, NOOP);
+    } else if (this.#host.option<boolean>("manual")) {
+      // Report every topic the peer had asked for; the application decides what that means.
+      for (const topic of requested.values()) this.#notify(notification(topic, false), null);
+      trie.removePeer(id, NOOP);
+    } else if (this.#host.option<boolean>("verboser")) {
+      for (const topic of requested.values()) {
+        trie.remove(topic, id);
+        this.#notify(notification(topic, false), null);
+      }
+      trie.removePeer(id, NOOP);
+    } else {
+      trie.removePeer(id, (topic) => this.#notify(notification(topic, false), null));
+    }
+    // Every pair of this id is gone from the trie, so the id can serve a new peer.
+    this.#freeIds.push(id);
+  }
+
+  #readFrom(pipe: Pipe): void {
+    const inbound = pipe.inbound;
+    for (let message = inbound.read(); message !== undefined; message = inbound.read()) {
+      this.#process(pipe, message);
+    }
+  }
+
+  /**
+   * Every frame whose first byte is 0 or 1 is an (un)subscription, in either
+   * wire form (the engine turns SUBSCRIBE/CANCEL commands into such
+   * messages). Other frames are upstream data: XPUB delivers them as one
+   * message, PUB drops them.
+   */
+  #process(pipe: Pipe, message: Message): void {
+    if (this.#disposed) return;
+    if (message.length === 1) {
+      const frame = message[0];
+      if (frame.length > 0 && frame[0] <= 1) this.#subscription(pipe, frame);
+      else if (!this.#isPub) this.#notify(message, undefined);
+      return;
+    }
+    let data: Message | null = null;
+    for (const frame of message) {
+      if (frame.length > 0 && frame[0] <= 1) this.#subscription(pipe, frame);
+      else if (!this.#isPub) (data ??= []).push(frame);
+    }
+    if (data !== null) this.#notify(data, undefined);
+  }
+
+  /** Applies `\x01topic`/`\x00topic` from a pipe and queues the notification XPUB's options call for. */
+  #subscription(pipe: Pipe, frame: Uint8Array): void {
+    const id = this.#peerIds.get(pipe);
+    if (id === undefined) return;
+    const subscribe = frame[0] === 1;
+    const topic = frame.subarray(1);
+    if (this.#isPub) {
+      if (subscribe) this.#subscriptions.add(topic, id);
+      else this.#subscriptions.remove(topic, id);
+      return;
+    }
+    const host = this.#host;
+    const requested = this.#requested.get(pipe);
+    if (requested !== undefined) {
+      if (subscribe) requested.set(topicKey(topic), topic.slice());
+      else requested.delete(topicKey(topic));
+    }
+    if (host.option<boolean>("manual")) {
+      this.#notify([frame], pipe);
+      return;
+    }
+    let notify: boolean;
+    if (subscribe) {
+      const first = this.#subscriptions.add(topic, id);
+      notify = first || host.option<boolean>("verbose") || host.option<boolean>("verboser");
+    } else {
+      const result = this.#subscriptions.remove(topic, id);
+      notify = result !== "values_remain" || host.option<boolean>("verboser");
+    }
+    if (notify) this.#notify([frame], pipe);
+  }
+
+  #notify(message: Message, pipe: Pipe | null | undefined): void {
+    this.#pending.push({ message, pipe });
+    if (this.#pending.length === 1) this.#host.wakeReceive();
+  }
+
+  /** Fans a message out to the matching subscribers; `false` only with `noDrop` when one of them is full. */
+  send(message: Message): boolean {
+    const dist = this.#dist;
+    dist.unmatch();
+    if (this.#disposed) return true;
+    let matches = this.#matches;
+    let n = this.#subscriptions.matchInto(message[0], matches);
+    if (n > matches.length) {
+      matches = this.#matches = new Uint32Array(2 * n);
+      n = this.#subscriptions.matchInto(message[0], matches);
+    }
+    const peers = this.#peers;
+    for (let i = 0; i < n; i++) dist.match(peers[matches[i]]!);
+    const host = this.#host;
+    if (host.option<boolean>("invertMatching")) dist.reverseMatch();
+    if (host.option<boolean>("noDrop") && !dist.checkHwm()) {
+      dist.unmatch();
+      return false;
+    }
+    dist.sendToMatching(message);
+    return true;
+  }
+
+  /** XPUB: the next notification or upstream message. PUB: ENOTSUP. */
+  recv(): Message | undefined {
+    if (this.#isPub) throw new ZmqError("ENOTSUP", "Publisher sockets cannot receive; use a Subscriber socket");
+    const entry = this.#pending.shift();
+    if (entry === undefined) return undefined;
+    if (entry.pipe !== undefined && this.#host.option<boolean>("manual")) this.#lastPipe = entry.pipe;
+    return entry.message;
+  }
+
+  /** Whether a notification or upstream message is waiting (never for PUB). */
+  hasIn(): boolean {
+    return !this.#isPub && this.#pending.length > 0;
+  }
+
+  /** Fan-out never blocks (with `noDrop`, `send()` decides per message). */
+  hasOut(): boolean {
+    return this.#dist.hasOut();
+  }
+
+  /** Manual mode: subscribes the pipe of the last subscription received to `topic`. */
+  manualSubscribe(topic: Uint8Array, subscribe: boolean): void {
+    if (!this.#host.option<boolean>("manual")) {
+      throw new ZmqError("EINVAL", "XPublisher.subscribe()/unsubscribe() need manual mode (the manual option)");
+    }
+    const pipe = this.#lastPipe;
+    const id = pipe === null ? undefined : this.#peerIds.get(pipe);
+    if (id === undefined || this.#disposed) return;
+    if (subscribe) this.#subscriptions.add(topic, id);
+    else this.#subscriptions.remove(topic, id);
+  }
+
+  /** Number of (prefix, subscriber) pairs in force. */
+  get subscriptionCount(): number {
+    return this.#disposed ? 0 : this.#subscriptions.size;
+  }
+
+  /** Frees the subscription trie (the socket is closed; pipes may still be detaching). */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#subscriptions.dispose();
+  }
+}
+
+/** Options of {@linkcode XPublisher}. */
+export interface XPublisherOptions extends SocketOptions {
+  /** ZMQ_XPUB_NODROP: `send()` waits (or fails with EAGAIN) when a matching subscriber is full, instead of dropping. */
+  noDrop?: boolean;
+  /** ZMQ_XPUB_MANUAL: subscriptions are only reported; apply them with `subscribe()`/`unsubscribe()`. */
+  manual?: boolean;
+  /** ZMQ_XPUB_VERBOSE: report every subscribe, not only the first for a topic. */
+  verbose?: boolean;
+  /** ZMQ_XPUB_VERBOSER: report every subscribe and every unsubscribe. */
+  verboser?: boolean;
+  /** ZMQ_XPUB_WELCOME_MSG: a message sent to every new subscriber right after its handshake, unfiltered. */
+  welcomeMessage?: string | null;
+  /** ZMQ_INVERT_MATCHING: send to the subscribers whose subscriptions do *not* match. */
+  invertMatching?: boolean;
+  /** ZMQ_CONFLATE: keep only the newest message queued per subscriber. */
+  conflate?: boolean;
+}
+
+/**
+ * An XPUB socket: a {@linkcode Publisher} whose application also receives
+ * the subscriptions (`\x01topic`, `\x00topic`) and any other messages the
+ * subscribers send upstream. By default a subscribe is reported only when it
+ * is the first for its topic across all subscribers, and an unsubscribe
+ * only when no subscriber is left; `verbose`/`verboser` report more. It is
+ * the downstream half of a pub/sub proxy, with an {@linkcode XSubscriber}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Subscriber, XPublisher } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * await using xpub = new XPublisher();
+ * await xpub.bind("tcp://127.0.0.1:*");
+ * await using sub = new Subscriber();
+ * sub.connect(xpub.lastEndpoint!);
+ * sub.subscribe("weather");
+ * const [note] = await xpub.receive();
+ * assert.equal(new TextDecoder().decode(note), "\x01weather");
+ * await xpub.send(["weather", "sunny"]);
+ * const [, forecast] = await sub.receive();
+ * assert.equal(new TextDecoder().decode(forecast), "sunny");
+ * ```
+ */
+export class XPublisher extends Socket {
+  /** Makes an XPUB socket. */
+  constructor(options: XPublisherOptions = {}) {
+    super("XPUB", (host) => new XPubPattern(host, false), options);
+  }
+
+  /**
+   * Manual mode only: subscribes the subscriber whose subscription message
+   * was received last to the given prefixes (all messages when none is
+   * given). Throws a `ZmqError` EINVAL without `manual`.
+   *
+   * @example Usage
+   * ```ts
+   * import { XPublisher } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * await using xpub = new XPublisher();
+   * assert.throws(() => xpub.subscribe("a"), { code: "EINVAL" });
+   * ```
+   */
+  subscribe(...prefixes: (string | Uint8Array)[]): void {
+    this.#manual(prefixes, true);
+  }
+
+  /** Manual mode only: unsubscribes the subscriber whose subscription message was received last. */
+  unsubscribe(...prefixes: (string | Uint8Array)[]): void {
+    this.#manual(prefixes, false);
+  }
+
+  #manual(prefixes: (string | Uint8Array)[], subscribe: boolean): void {
+    if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
+    const pattern = this.pattern as XPubPattern;
+    for (const topic of topicsOf(prefixes)) pattern.manualSubscribe(topic, subscribe);
+  }
+
+  /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
+  override close(): void {
+    super.close();
+    (this.pattern as XPubPattern).dispose();
+  }
+
+  /**
+   * Number of subscriptions in force: (prefix, subscriber) pairs, so two
+   * subscribers of one topic count twice (libzmq's ZMQ_TOPICS_COUNT counts
+   * distinct prefixes instead).
+   */
+  get subscriptionCount(): number {
+    return (this.pattern as XPubPattern).subscriptionCount;
+  }
+
+  /** ZMQ_XPUB_NODROP: `send()` waits (EAGAIN after `sendTimeout`) while a matching subscriber is full. */
+  get noDrop(): boolean {
+    return this.getOption("noDrop");
+  }
+  set noDrop(value: boolean) {
+    this.setOption("noDrop", value);
+  }
+  /** ZMQ_XPUB_MANUAL: subscriptions are reported, and applied only by `subscribe()`/`unsubscribe()`. */
+  get manual(): boolean {
+    return this.getOption("manual");
+  }
+  set manual(value: boolean) {
+    this.setOption("manual", value);
+  }
+  /** ZMQ_XPUB_VERBOSE: report every subscribe (duplicates too). */
+  get verbose(): boolean {
+    return this.getOption("verbose");
+  }
+  set verbose(value: boolean) {
+    this.setOption("verbose", value);
+  }
+  /** ZMQ_XPUB_VERBOSER: report every subscribe and every unsubscribe. */
+  get verboser(): boolean {
+    return this.getOption("verboser");
+  }
+  set verboser(value: boolean) {
+    this.setOption("verboser", value);
+  }
+  /** ZMQ_XPUB_WELCOME_MSG: sent to each new subscriber after its handshake; null or "" for none. */
+  get welcomeMessage(): string | null {
+    return this.getOption("welcomeMessage");
+  }
+  set welcomeMessage(value: string | null) {
+    this.setOption("welcomeMessage", value);
+  }
+  /** ZMQ_INVERT_MATCHING: send to the subscribers whose subscriptions do not match. */
+  get invertMatching(): boolean {
+    return this.getOption("invertMatching");
+  }
+  set invertMatching(value: boolean) {
+    this.setOption("invertMatching", value);
+  }
+  /** ZMQ_CONFLATE: keep only the newest message per subscriber (set before bind/connect). */
+  get conflate(): boolean {
+    return this.getOption("conflate");
+  }
+  set conflate(value: boolean) {
+    this.setOption("conflate", value);
+  }
+}
