@@ -25,6 +25,8 @@ import type { Mtrie, RemoveResult } from "./mtrie.ts";
  */
 export const MTRIE_PEER_LIMIT = 2 ** 24;
 
+const NO_PEERS = new Uint32Array(0);
+
 class Node {
   peers: number[] | null = null;
   min = 0;
@@ -77,7 +79,8 @@ export class JsMtrie implements Mtrie {
   #size = 0;
   #marks = new Uint32Array(16);
   #epoch = 0;
-  #found: number[] = [];
+  #found = new Uint32Array(16);
+  #spare = new Uint32Array(16);
 
   /** Number of (prefix, peer) pairs. */
   get size(): number {
@@ -200,8 +203,8 @@ export class JsMtrie implements Mtrie {
     for (const prefix of emptied) onPrefixEmptied(prefix);
   }
 
-  /** Writes the distinct peers matching `data` to `out`; returns their count. */
-  #match(data: Uint8Array, out: Uint32Array | number[]): number {
+  /** Writes the distinct peers matching `data` to `out` (as many as fit); returns how many match. */
+  #walk(data: Uint8Array, out: Uint32Array): number {
     let epoch = ++this.#epoch;
     const marks = this.#marks;
     if (epoch > 0xffffffff) {
@@ -209,7 +212,6 @@ export class JsMtrie implements Mtrie {
       epoch = this.#epoch = 1;
     }
     const limit = out.length;
-    const grow = Array.isArray(out);
     let n = 0;
     let node: Node | null = this.#root;
     for (let i = 0;; i++) {
@@ -219,7 +221,7 @@ export class JsMtrie implements Mtrie {
           const p = peers[k];
           if (marks[p] !== epoch) {
             marks[p] = epoch;
-            if (grow || n < limit) out[n] = p;
+            if (n < limit) out[n] = p;
             n++;
           }
         }
@@ -237,16 +239,30 @@ export class JsMtrie implements Mtrie {
 
   /** Calls back once per distinct matching peer. */
   match(data: Uint8Array, onPeer: (peer: number) => void): void {
-    const found = this.#found;
-    const n = this.#match(data, found);
-    if (n === 1) return onPeer(found[0]);
-    const peers = found.slice(0, n);
-    for (let i = 0; i < n; i++) onPeer(peers[i]);
+    let found = this.#found;
+    let n = this.#walk(data, found);
+    if (n > found.length) {
+      found = this.#found = new Uint32Array(2 * n);
+      n = this.#walk(data, found);
+    }
+    if (n <= 1) {
+      if (n === 1) onPeer(found[0]);
+      return;
+    }
+    // Callbacks may match again: they get the spare buffer while this one is read.
+    this.#found = this.#spare;
+    this.#spare = NO_PEERS;
+    try {
+      for (let i = 0; i < n; i++) onPeer(found[i]);
+    } finally {
+      this.#spare = this.#found;
+      this.#found = found;
+    }
   }
 
   /** Writes the distinct matching peers to `out`; returns how many match. */
   matchInto(data: Uint8Array, out: Uint32Array): number {
-    return this.#match(data, out);
+    return this.#walk(data, out);
   }
 
   /** Drops every node. */

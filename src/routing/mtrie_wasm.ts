@@ -21,6 +21,8 @@ const RESULTS: Record<number, RemoveResult> = {
   [ABI.RM_VALUES_REMAIN]: "values_remain",
 };
 
+const NO_PEERS = new Uint32Array(0);
+
 /** Frees the Wasm side of tries dropped without `dispose()`. */
 const leaks = new FinalizationRegistry<{ free: () => void }>((held) => held.free());
 
@@ -46,6 +48,10 @@ export class WasmMtrie implements Mtrie {
   #ptr: number;
   #held: { trie: number; input: number; inputSize: number; free: () => void };
   #depth = 0;
+  /** Word index of the output buffer; it moves only in add() and removePeer(). */
+  #out = 0;
+  #found = new Uint32Array(16);
+  #spare = new Uint32Array(16);
 
   /** Makes an empty trie. */
   constructor() {
@@ -99,6 +105,7 @@ export class WasmMtrie implements Mtrie {
     const ptr = this.#copyIn(prefix, prefix.length);
     const status = this.#wasm.exports.zmq_mtrie_add(this.#ptr, ptr, prefix.length, peer);
     if (status < 0) throw new RangeError(`Cannot add a subscription: Wasm trie error ${status} (out of memory)`);
+    this.#out = this.#wasm.exports.zmq_mtrie_output(this.#ptr) >> 2;
     if (prefix.length > this.#depth) this.#depth = prefix.length;
     return status === 1;
   }
@@ -117,8 +124,9 @@ export class WasmMtrie implements Mtrie {
     const wasm = this.#wasm;
     const count = wasm.exports.zmq_mtrie_remove_peer(this.#ptr, peer);
     if (count < 0) throw new RangeError(`Cannot remove a peer: Wasm trie error ${count} (out of memory)`);
-    if (count === 0) return;
     const out = wasm.exports.zmq_mtrie_output(this.#ptr);
+    this.#out = out >> 2;
+    if (count === 0) return;
     const words = wasm.u32;
     const emptied: Uint8Array[] = [];
     let at = out;
@@ -142,10 +150,22 @@ export class WasmMtrie implements Mtrie {
     const count = this.#match(data);
     if (count === 0) return;
     const wasm = this.#wasm;
-    const at = wasm.exports.zmq_mtrie_output(this.#ptr) >> 2;
-    if (count === 1) return onPeer(wasm.u32[at]);
-    const peers = wasm.u32.slice(at, at + count);
-    for (let i = 0; i < count; i++) onPeer(peers[i]);
+    const at = this.#out;
+    const words = wasm.u32;
+    if (count === 1) return onPeer(words[at]);
+    // Copy the peers out first: callbacks may change the trie or match again.
+    let found = this.#found;
+    if (found.length < count) found = new Uint32Array(2 * count);
+    if (count <= 16) { for (let i = 0; i < count; i++) found[i] = words[at + i]; }
+    else found.set(words.subarray(at, at + count));
+    this.#found = this.#spare;
+    this.#spare = NO_PEERS;
+    try {
+      for (let i = 0; i < count; i++) onPeer(found[i]);
+    } finally {
+      this.#spare = this.#found;
+      this.#found = found;
+    }
   }
 
   /** Writes the distinct matching peers to `out`; returns how many match. */
@@ -153,7 +173,7 @@ export class WasmMtrie implements Mtrie {
     const count = this.#match(data);
     if (count === 0) return 0;
     const wasm = this.#wasm;
-    const at = wasm.exports.zmq_mtrie_output(this.#ptr) >> 2;
+    const at = this.#out;
     const n = count < out.length ? count : out.length;
     const words = wasm.u32;
     if (n <= 16) { for (let i = 0; i < n; i++) out[i] = words[at + i]; }

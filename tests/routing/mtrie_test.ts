@@ -131,6 +131,16 @@ for (const kind of KINDS) {
     });
     assert.deepEqual(seen, [1, 2]);
     assert.deepEqual(matches(trie, t("a")), [1, 3]);
+    // Matching again from inside a callback, with more peers than the buffers start with.
+    for (let p = 10; p < 60; p++) trie.add(t("b"), p);
+    const outer: number[] = [];
+    const inner: number[][] = [];
+    trie.match(t("b"), (p) => {
+      outer.push(p);
+      if (p % 10 === 0) inner.push(matches(trie, t("ab")));
+    });
+    assert.deepEqual(outer, Array.from({ length: 50 }, (_, i) => i + 10));
+    assert.deepEqual(inner, Array.from({ length: 5 }, () => [1, 3]));
     trie.dispose();
   });
 }
