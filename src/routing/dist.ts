@@ -151,9 +151,11 @@ export class Distributor {
     const pipes = this.#pipes;
     let delivered = 0;
     for (let i = 0; i < this.#matching;) {
-      const outbound = pipes[i].outbound;
+      const pipe = pipes[i];
+      const outbound = pipe.outbound;
       if (outbound.writable) {
-        outbound.write(message);
+        // An inproc peer receives the array itself: give each its own (the frames are shared, as in libzmq).
+        outbound.write(pipe.shared ? message.slice() : message);
         delivered++;
         i++;
       } else {

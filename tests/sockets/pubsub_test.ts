@@ -628,3 +628,23 @@ Deno.test("pubsub - XSubscriber/XPublisher forwarder: subscriptions flow up, mes
   }
   // The subscriber left; the forwarder passed its cancellation on.
 });
+
+Deno.test("pubsub - over inproc, each subscriber gets its own copy of the message array", async () => {
+  await using pub = new XPublisher();
+  await pub.bind("inproc://pubsub-test");
+  await using a = new Subscriber();
+  await using b = new Subscriber();
+  a.connect("inproc://pubsub-test");
+  b.connect("inproc://pubsub-test");
+  a.subscribe("x");
+  b.subscribe("");
+  assert.deepEqual([await recvJoined(pub), await recvJoined(pub)].sort(), ["\x01", "\x01x"]);
+  await pub.send(["x1", "y"]);
+  await pub.send("z");
+  const [ma, mb] = [await a.receive(), await b.receive()];
+  assert.deepEqual([ma.map(text), mb.map(text)], [["x1", "y"], ["x1", "y"]]);
+  assert.notEqual(ma, mb);
+  ma.shift();
+  assert.equal(mb.length, 2);
+  assert.deepEqual(await recvText(b), ["z"]);
+});
