@@ -224,6 +224,7 @@ export function parseZapReply(frames: readonly Uint8Array[], requestId: string =
       throw new ProtocolError(
         "mechanism",
         "Malformed ZAP reply (ZAP_MALFORMED_REPLY): the first of 7 frames must be the empty delimiter",
+        "ERR_ZAP_MALFORMED_REPLY",
       );
     }
     frames = frames.slice(1);
@@ -233,12 +234,14 @@ export function parseZapReply(frames: readonly Uint8Array[], requestId: string =
       "mechanism",
       `Malformed ZAP reply (ZAP_MALFORMED_REPLY): ${frames.length} frames after the delimiter, expected 6 ` +
         "(version, request id, status code, status text, user id, metadata)",
+      "ERR_ZAP_MALFORMED_REPLY",
     );
   }
   if (text(frames[0]) !== ZAP_VERSION) {
     throw new ProtocolError(
       "mechanism",
       `ZAP reply has a bad version (ZAP_BAD_VERSION): ${JSON.stringify(text(frames[0]))}, expected "1.0"`,
+      "ERR_ZAP_BAD_VERSION",
     );
   }
   if (!equalBytes(frames[1], utf8(requestId))) {
@@ -246,6 +249,7 @@ export function parseZapReply(frames: readonly Uint8Array[], requestId: string =
       "mechanism",
       `ZAP reply has a bad request id (ZAP_BAD_REQUEST_ID): ${JSON.stringify(text(frames[1]))}, ` +
         `expected ${JSON.stringify(requestId)}`,
+      "ERR_ZAP_BAD_REQUEST_ID",
     );
   }
   const code = frames[2];
@@ -255,6 +259,7 @@ export function parseZapReply(frames: readonly Uint8Array[], requestId: string =
       "mechanism",
       `ZAP reply has an invalid status code (ZAP_INVALID_STATUS_CODE): ${JSON.stringify(text(code))}, ` +
         "expected 200, 300, 400 or 500",
+      "ERR_ZAP_INVALID_STATUS_CODE",
     );
   }
   let metadata: Metadata;
@@ -264,6 +269,7 @@ export function parseZapReply(frames: readonly Uint8Array[], requestId: string =
     throw new ProtocolError(
       "mechanism",
       `ZAP reply has invalid metadata (ZAP_INVALID_METADATA): ${(cause as Error).message}`,
+      "ERR_ZAP_INVALID_METADATA",
     );
   }
   return { status: Number(text(code)), statusText: text(frames[3]), userId: text(frames[4]), metadata };
@@ -308,6 +314,7 @@ export async function askZap(
       throw new ProtocolError(
         "mechanism",
         `ZAP reply has an invalid status code (ZAP_INVALID_STATUS_CODE): ${(cause as Error).message}`,
+        "ERR_ZAP_INVALID_STATUS_CODE",
       );
     }
   }
