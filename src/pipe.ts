@@ -165,6 +165,10 @@ export class Pipe {
   routingId: Uint8Array = new Uint8Array(0);
   /** The metadata the peer announced in its handshake. */
   properties: Metadata = new Map();
+  /** The `User-Id` the server's ZAP handler gave this peer (libzmq's message property); `""` when none. */
+  userId = "";
+  /** Properties the server's ZAP handler attached to this peer's connection (libzmq exposes them per message). */
+  zapProperties: Metadata = new Map();
   /** The ZMTP minor version the connection negotiated (0 or 1); `-1` for inproc. */
   zmtpMinor = 1;
   /** Set once the pipe is detached from its socket. */

@@ -58,6 +58,14 @@ function withLinger(promise: Promise<void>, ms: number): Promise<void> {
   });
 }
 
+/** Keeps what the handshake learned about the peer on its pipe. */
+function setHandshakeInfo(pipe: Pipe, info: HandshakeInfo): void {
+  pipe.properties = info.properties;
+  pipe.zmtpMinor = info.zmtpMinor;
+  pipe.userId = info.userId;
+  pipe.zapProperties = info.zapProperties;
+}
+
 /** Reports how an engine ended, as libzmq's monitor would. */
 function reportEnd(owner: SessionOwner, address: string, end: EngineEnd, duringHandshake: boolean): void {
   if (end.kind === "local") return;
@@ -196,14 +204,12 @@ export class ConnectSession implements EngineHost {
     if (pipe === null) {
       pipe = owner.newPipe(this.endpoint.text);
       if (this.#routingId !== null) pipe.routingId = this.#routingId;
-      pipe.properties = info.properties;
-      pipe.zmtpMinor = info.zmtpMinor;
+      setHandshakeInfo(pipe, info);
       this.#pipe = pipe;
       this.#pipeAttached = owner.attachPipe(pipe);
       return this.#pipeAttached ? pipe : null;
     }
-    pipe.properties = info.properties;
-    pipe.zmtpMinor = info.zmtpMinor;
+    setHandshakeInfo(pipe, info);
     if (!this.#pipeAttached) return null;
     if (this.#handshakes > 1) owner.hiccupPipe(pipe);
     return pipe;
@@ -306,8 +312,7 @@ export class BindSession implements EngineHost {
     const owner = this.#owner;
     owner.emit({ type: "handshake", address: this.endpoint });
     const pipe = owner.newPipe(this.endpoint);
-    pipe.properties = info.properties;
-    pipe.zmtpMinor = info.zmtpMinor;
+    setHandshakeInfo(pipe, info);
     if (!owner.attachPipe(pipe)) return null;
     this.#pipes.set(engine, pipe);
     return pipe;

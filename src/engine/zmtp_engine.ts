@@ -48,6 +48,8 @@ export interface HandshakeInfo {
   zmtpMinor: number;
   /** The User-Id a ZAP handler assigned. */
   userId: string;
+  /** The metadata a ZAP handler attached to the connection. */
+  zapProperties: Metadata;
 }
 
 /** The engine's owner: the session of an endpoint. */
@@ -311,7 +313,12 @@ export class ZmtpEngine {
     clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     this.#state = STATE_TRAFFIC;
-    const pipe = this.#host.handshakeDone(this, { properties, zmtpMinor: this.#zmtpMinor, userId: m.userId });
+    const pipe = this.#host.handshakeDone(this, {
+      properties,
+      zmtpMinor: this.#zmtpMinor,
+      userId: m.userId,
+      zapProperties: m.zapProperties,
+    });
     if (this.#state !== STATE_TRAFFIC) return;
     if (pipe !== null) this.#attach(pipe);
     this.#startHeartbeats();
