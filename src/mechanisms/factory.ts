@@ -9,12 +9,12 @@
 import type { Context } from "../context.ts";
 import type { SocketTypeName } from "../types.ts";
 import { CurveMechanism } from "./curve.ts";
-import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
+import type { Mechanism, MechanismOptions } from "./mechanism.ts";
 import { NullMechanism } from "./null.ts";
 import { PlainMechanism } from "./plain.ts";
+import { contextZapClient } from "./zap_client.ts";
 
-/** The key under which a context keeps its ZAP client (set when a handler binds). */
-export const ZAP_CLIENT_KEY = "zap.client";
+export { ZAP_CLIENT_KEY } from "./zap_client.ts";
 
 /** What {@linkcode createMechanism} needs. */
 export interface MechanismInput {
@@ -84,7 +84,7 @@ export function createMechanism(input: MechanismInput): Mechanism {
     peerAddress: input.peerAddress,
     routingId: new TextEncoder().encode(routingId ?? ""),
     zapDomain: (option("zapDomain") as string | null) ?? "",
-    zap: input.context.registry.get(ZAP_CLIENT_KEY) as ZapClient | undefined,
+    zap: contextZapClient(input.context),
   };
   switch (securityMechanismOf(option)) {
     case "plain":

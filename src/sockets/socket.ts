@@ -13,7 +13,8 @@ import type { EngineOptions } from "../engine/zmtp_engine.ts";
 import { type Endpoint, parseEndpoint } from "../endpoint.ts";
 import { ZmqError } from "../errors.ts";
 import { Observer, type SocketEvent } from "../events.ts";
-import { createMechanism, securityMechanismOf } from "../mechanisms/factory.ts";
+import { createMechanism, securityMechanismOf, ZAP_CLIENT_KEY } from "../mechanisms/factory.ts";
+import { ZAP_ENDPOINT } from "../mechanisms/zap.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
 import { checkOption, type CommonOptions, defaultOption } from "../options.ts";
 import { Pipe } from "../pipe.ts";
@@ -392,6 +393,10 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     this.#checkOpen();
     const endpoint = parseEndpoint(address, "bind", this.ipv6);
     if (endpoint.transport === "inproc") {
+      if (endpoint.text === ZAP_ENDPOINT && this.context.registry.has(ZAP_CLIENT_KEY)) {
+        const message = `Address already in use: an Authenticator answers ZAP in this context; close it first`;
+        throw new ZmqError("EADDRINUSE", message, { address });
+      }
       this.#binds.push(bindInproc({ type: this.type, context: this.context, owner: this.#owner }, endpoint));
       this.#lastEndpoint = endpoint.text;
       this.emit({ type: "bind", address: endpoint.text });

@@ -351,6 +351,25 @@ export function bindInproc(socket: InprocSocket, endpoint: Endpoint): InprocBind
 }
 
 /**
+ * The socket bound at `inproc://name` in a context, if any. The ZAP client
+ * uses it to find a handler bound at `inproc://zeromq.zap.01`.
+ *
+ * @example Usage
+ * ```ts
+ * import { Reply, context } from "../../mod.ts";
+ * import { inprocBinding } from "./inproc.ts";
+ * import assert from "node:assert/strict";
+ * await using rep = new Reply();
+ * await rep.bind("inproc://lookup-example");
+ * assert.equal(inprocBinding(context, "lookup-example")?.socket.type, "REP");
+ * assert.equal(inprocBinding(context, "nothing-here"), undefined);
+ * ```
+ */
+export function inprocBinding(context: Context, name: string): InprocBinding | undefined {
+  return (context.registry.get(REGISTRY_KEY) as InprocRegistry | undefined)?.binds.get(name);
+}
+
+/**
  * Connects to `inproc://name` in the socket's context: at once if it is
  * bound, otherwise when it is. Throws a `ZmqError` (EINVAL) when the bound
  * socket's type cannot talk to this one; a bind that comes later with an
