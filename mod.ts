@@ -49,3 +49,12 @@ export { Publisher, type PublisherOptions } from "./src/sockets/publisher.ts";
 export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
 export { XPublisher, type XPublisherOptions } from "./src/sockets/x_publisher.ts";
 export { XSubscriber, type XSubscriberOptions } from "./src/sockets/x_subscriber.ts";
+export { z85 } from "./src/z85.ts";
+export { type CurveKey, type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/curve_keys.ts";
+export {
+  Authenticator,
+  type AuthenticatorOptions,
+  type ZapPolicyOptions,
+  type ZapReply,
+  type ZapRequest,
+} from "./src/authenticator.ts";
