@@ -1,0 +1,219 @@
+/*
+ * Shared helpers of the C perf peers (local_thr.c, remote_thr.c, local_lat.c,
+ * remote_lat.c): argument parsing, a monotonic clock, the watchdog and the
+ * output format of the TypeScript tools in ../ (libzmq's lines, then one
+ * "RESULT {json}" line). They take the same arguments as libzmq's perf tools
+ * and ours: <endpoint> <message-size> <count> [--timeout=SECONDS].
+ *
+ * Built at run time by ../compare.ts: gcc -O2 x.c -o x -lzmq -lpthread
+ */
+#ifndef ZMQ_TS_PERF_H
+#define ZMQ_TS_PERF_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+typedef struct {
+    const char *endpoint;
+    size_t size;
+    long count;
+    int timeout_s;
+} perf_args_t;
+
+static const char *perf_tool = "perf";
+
+static inline void perf_die (const char *what)
+{
+    fprintf (stderr, "%s: error in %s: %s\n", perf_tool, what, zmq_strerror (errno));
+    exit (1);
+}
+
+static inline void perf_on_alarm (int sig)
+{
+    (void) sig;
+    static const char msg[] = "perf peer: timed out\n";
+    if (write (2, msg, sizeof msg - 1) < 0) {
+    }
+    _exit (3);
+}
+
+static inline perf_args_t perf_parse (int argc, char *argv[], const char *tool, const char *third)
+{
+    perf_args_t a = {NULL, 0, 0, 120};
+    const char *pos[3];
+    int n = 0;
+    perf_tool = tool;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp (argv[i], "--timeout=", 10) == 0)
+            a.timeout_s = atoi (argv[i] + 10);
+        else if (strncmp (argv[i], "--", 2) == 0 || n == 3)
+            n = 4;
+        else
+            pos[n++] = argv[i];
+    }
+    if (n != 3 || a.timeout_s <= 0) {
+        fprintf (stderr, "usage: %s <endpoint> <message-size> <%s> [--timeout=SECONDS]\n", tool, third);
+        exit (2);
+    }
+    a.endpoint = pos[0];
+    a.size = (size_t) atol (pos[1]);
+    a.count = atol (pos[2]);
+    if (a.count < 1) {
+        fprintf (stderr, "%s: bad %s\n", tool, third);
+        exit (2);
+    }
+    signal (SIGALRM, perf_on_alarm);
+    alarm ((unsigned) a.timeout_s);
+    return a;
+}
+
+static inline double perf_now_ms (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+}
+
+/* Resident set size of this process in bytes (VmRSS from /proc/self/status). */
+static inline long perf_rss (void)
+{
+    FILE *f = fopen ("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    if (!f)
+        return 0;
+    while (fgets (line, sizeof line, f))
+        if (strncmp (line, "VmRSS:", 6) == 0)
+            kb = atol (line + 6);
+    fclose (f);
+    return kb * 1024;
+}
+
+static inline void perf_announce (void *socket, const char *endpoint)
+{
+    char last[1024];
+    size_t len = sizeof last;
+    if (zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, last, &len) != 0 || len <= 1)
+        snprintf (last, sizeof last, "%s", endpoint);
+    printf ("endpoint: %s\n", last);
+    fflush (stdout);
+}
+
+static inline void perf_check (zmq_msg_t *msg, size_t size)
+{
+    if (zmq_msg_size (msg) != size || zmq_msg_more (msg)) {
+        fprintf (stderr, "%s: message of incorrect size received\n", perf_tool);
+        exit (1);
+    }
+}
+
+static inline void perf_version (char *out, size_t len)
+{
+    int major, minor, patch;
+    zmq_version (&major, &minor, &patch);
+    snprintf (out, len, "libzmq %d.%d.%d", major, minor, patch);
+}
+
+static inline void perf_report_thr (const char *tool, size_t size, long count, double seconds, long rss_start)
+{
+    char version[64];
+    double msg_per_sec = (double) (count - 1) / seconds;
+    double mb_per_sec = msg_per_sec * (double) size / 1e6;
+    perf_version (version, sizeof version);
+    printf ("message size: %zu [B]\n", size);
+    printf ("message count: %ld\n", count);
+    printf ("mean throughput: %ld [msg/s]\n", (long) msg_per_sec);
+    printf ("mean throughput: %.3f [Mb/s]\n", mb_per_sec * 8);
+    printf ("RESULT {\"tool\":\"%s\",\"kind\":\"thr\",\"lib\":\"libzmq\",\"size\":%zu,\"count\":%ld,"
+            "\"seconds\":%.9f,\"msgPerSec\":%.3f,\"mbPerSec\":%.6f,\"rssStart\":%ld,\"rssEnd\":%ld,"
+            "\"runtime\":\"%s\"}\n",
+            tool, size, count, seconds, msg_per_sec, mb_per_sec, rss_start, perf_rss (), version);
+    fflush (stdout);
+}
+
+static inline int perf_cmp_double (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* rtt_ms: round-trip times; the first (connection set-up) is not counted, as in ../_zmq.ts. */
+static inline void perf_report_lat (const char *tool, size_t size, long count, double *rtt_ms)
+{
+    char version[64];
+    double *s = count > 1 ? rtt_ms + 1 : rtt_ms;
+    long n = count > 1 ? count - 1 : count;
+    double sum = 0;
+    qsort (s, (size_t) n, sizeof (double), perf_cmp_double);
+    for (long i = 0; i < n; i++)
+        sum += s[i];
+#define PERF_AT(q) s[(long) ((q) * (double) n) < n ? (long) ((q) * (double) n) : n - 1]
+    double mean = sum / (double) n * 1000 / 2, p50 = PERF_AT (0.5) * 1000 / 2,
+           p99 = PERF_AT (0.99) * 1000 / 2, max = s[n - 1] * 1000 / 2;
+    perf_version (version, sizeof version);
+    printf ("message size: %zu [B]\n", size);
+    printf ("roundtrip count: %ld\n", count);
+    printf ("average latency: %.3f [us]\n", mean);
+    printf ("p50 latency: %.3f [us]\n", p50);
+    printf ("p99 latency: %.3f [us]\n", p99);
+    printf ("RESULT {\"tool\":\"%s\",\"kind\":\"lat\",\"lib\":\"libzmq\",\"size\":%zu,\"count\":%ld,"
+            "\"meanUs\":%.3f,\"p50Us\":%.3f,\"p99Us\":%.3f,\"maxUs\":%.3f,\"rssEnd\":%ld,\"runtime\":\"%s\"}\n",
+            tool, size, count, mean, p50, p99, max, perf_rss (), version);
+    fflush (stdout);
+}
+
+/* The sender and client loops, shared with the inproc mode of local_thr.c and local_lat.c. */
+
+static inline void perf_send_loop (void *ctx, const char *endpoint, size_t size, long count)
+{
+    void *s = zmq_socket (ctx, ZMQ_PUSH);
+    if (!s)
+        perf_die ("zmq_socket");
+    if (zmq_connect (s, endpoint) != 0)
+        perf_die ("zmq_connect");
+    for (long i = 0; i != count; i++) {
+        zmq_msg_t msg;
+        if (zmq_msg_init_size (&msg, size) != 0)
+            perf_die ("zmq_msg_init_size");
+        memset (zmq_msg_data (&msg), 0, size);
+        if (zmq_sendmsg (s, &msg, 0) < 0)
+            perf_die ("zmq_sendmsg");
+    }
+    if (zmq_close (s) != 0)
+        perf_die ("zmq_close");
+}
+
+static inline double *perf_request_loop (void *ctx, const char *endpoint, size_t size, long count)
+{
+    void *s = zmq_socket (ctx, ZMQ_REQ);
+    double *rtt = malloc (sizeof (double) * (size_t) count);
+    zmq_msg_t msg;
+    if (!s || !rtt)
+        perf_die ("zmq_socket");
+    if (zmq_connect (s, endpoint) != 0)
+        perf_die ("zmq_connect");
+    if (zmq_msg_init_size (&msg, size) != 0)
+        perf_die ("zmq_msg_init_size");
+    memset (zmq_msg_data (&msg), 0, size);
+    for (long i = 0; i != count; i++) {
+        double start = perf_now_ms ();
+        if (zmq_sendmsg (s, &msg, 0) < 0)
+            perf_die ("zmq_sendmsg");
+        if (zmq_recvmsg (s, &msg, 0) < 0)
+            perf_die ("zmq_recvmsg");
+        rtt[i] = perf_now_ms () - start;
+        perf_check (&msg, size);
+    }
+    zmq_msg_close (&msg);
+    if (zmq_close (s) != 0)
+        perf_die ("zmq_close");
+    return rtt;
+}
+
+#endif
