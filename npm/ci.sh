@@ -20,6 +20,11 @@ if tar -tzf "$tarball" | grep -Ev '^package/(index\.(mjs|cjs)|README\.md|package
   exit 1
 fi
 
+if tar -xzOf "$tarball" package/package.json | grep -q '"scripts"'; then
+  echo "the package must not have install (or any) scripts" >&2
+  exit 1
+fi
+
 cd "$scratch"
 cat > package.json <<'JSON'
 { "name": "zmq-ts-scratch", "private": true, "type": "module" }

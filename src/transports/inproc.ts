@@ -24,7 +24,17 @@ import { MessageQueue, Pipe } from "../pipe.ts";
 import type { SessionOwner } from "../session.ts";
 import { COMPATIBLE_TYPES, type SocketTypeName } from "../types.ts";
 
-/** One socket, as inproc sees it. */
+/**
+ * One socket, as inproc sees it: its type, its context and its side of
+ * pipes ({@linkcode SessionOwner}). `Socket` passes this to
+ * {@linkcode bindInproc} and {@linkcode connectInproc}.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const side: InprocSocket = { type: "PUSH", context, owner };
+ * const connection = connectInproc(side, parseEndpoint("inproc://jobs", "connect"));
+ * ```
+ */
 export interface InprocSocket {
   /** The socket type. */
   readonly type: SocketTypeName;

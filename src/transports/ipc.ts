@@ -15,7 +15,16 @@ import type { Conn, ConnHandler, Listener, Runtime } from "../runtime/runtime.ts
 import { toZmqError } from "./tcp.ts";
 import type { Bound, ConnectOptions, ListenOptions, StreamTransport } from "./transport.ts";
 
-/** The longest ipc path in bytes: `sizeof(sun_path) - 1` on Linux. */
+/**
+ * The longest ipc path in bytes: `sizeof(sun_path) - 1` on Linux.
+ *
+ * @example Usage
+ * ```ts
+ * import { IPC_PATH_MAX } from "./ipc.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(IPC_PATH_MAX, 107);
+ * ```
+ */
 export const IPC_PATH_MAX = 107;
 
 const encoder = new TextEncoder();
