@@ -155,6 +155,7 @@ class NodeListener implements Listener {
       this.address = showPath(unixPath);
       this.port = 0;
     }
+    server.on("error", () => {}); // reported through start()'s onError; never an unhandled "error" event
     server.on("connection", (socket) => {
       if (this.#onConn !== null) this.#onConn(socket);
       else this.#early.push(socket);
