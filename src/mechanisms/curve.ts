@@ -111,6 +111,8 @@ const NAME_READY = ascii("\x05READY");
 const NAME_MESSAGE = ascii("\x07MESSAGE");
 const NAME_ERROR = ascii("\x05ERROR");
 
+/** zeromq.js's code for a box that does not open (libzmq ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC). */
+const CRYPTOGRAPHIC = "ERR_ZMTP_CRYPTOGRAPHIC";
 /** HELLO body size: name 6, version 2, padding 72, C' 32, nonce 8, box 80. */
 const HELLO_SIZE = 200;
 /** WELCOME body size: name 8, long nonce 16, box 144. */
@@ -332,11 +334,14 @@ export class CurveMechanism implements Mechanism {
         "message",
         `CURVE MESSAGE nonce ${nonceText(high, low)} is not greater than the last one ` +
           `(${nonceText(this.#peerNonceHigh, this.#peerNonceLow)}): replayed or reordered`,
+        "ERR_ZMTP_INVALID_SEQUENCE",
       );
     }
     this.#receiveNonce.set(body.subarray(8, 16), 16);
     const plain = this.#crypto!.boxOpenAfter(body.subarray(16), this.#receiveNonce, this.#sharedKey!);
-    if (plain === null) throw new ProtocolError("message", "CURVE MESSAGE does not authenticate: corrupted or forged");
+    if (plain === null) {
+      throw new ProtocolError("message", "CURVE MESSAGE does not authenticate: corrupted or forged", CRYPTOGRAPHIC);
+    }
     this.#peerNonceHigh = high;
     this.#peerNonceLow = low;
     const inner = plain[0];
@@ -429,6 +434,7 @@ export class CurveMechanism implements Mechanism {
         throw new ProtocolError(
           "handshake",
           "CURVE WELCOME does not authenticate: the server does not hold the secret key of serverKey",
+          CRYPTOGRAPHIC,
         );
       }
       this.#peerTransient = plain.slice(0, 32);
@@ -452,7 +458,7 @@ export class CurveMechanism implements Mechanism {
       shortNonce("CurveZMQREADY---", body.subarray(6, 14)),
       this.#sharedKey!,
     );
-    if (plain === null) throw new ProtocolError("handshake", "CURVE READY does not authenticate");
+    if (plain === null) throw new ProtocolError("handshake", "CURVE READY does not authenticate", CRYPTOGRAPHIC);
     this.#peerProperties = metadata(plain, "READY");
     this.#setPeerNonce(body, 6);
     this.#client = "ready";
@@ -535,6 +541,7 @@ export class CurveMechanism implements Mechanism {
         throw new ProtocolError(
           "handshake",
           "CURVE HELLO does not authenticate: the client uses a different server key than ours",
+          CRYPTOGRAPHIC,
         );
       }
       this.#peerTransient = clientTransient;
@@ -563,7 +570,11 @@ export class CurveMechanism implements Mechanism {
       cookiePlain === null || !equal(cookiePlain.subarray(0, 32), this.#peerTransient!) ||
       !equal(cookiePlain.subarray(32), this.#transientSecret!)
     ) {
-      throw new ProtocolError("handshake", "CURVE INITIATE carries a cookie this connection did not issue");
+      throw new ProtocolError(
+        "handshake",
+        "CURVE INITIATE carries a cookie this connection did not issue",
+        CRYPTOGRAPHIC,
+      );
     }
     this.#sharedKey = crypto.beforenm(this.#peerTransient!, this.#transientSecret!);
     const plain = this.#sharedKey === null ? null : crypto.boxOpenAfter(
@@ -571,7 +582,7 @@ export class CurveMechanism implements Mechanism {
       shortNonce("CurveZMQINITIATE", body.subarray(105, 113)),
       this.#sharedKey,
     );
-    if (plain === null) throw new ProtocolError("handshake", "CURVE INITIATE does not authenticate");
+    if (plain === null) throw new ProtocolError("handshake", "CURVE INITIATE does not authenticate", CRYPTOGRAPHIC);
     const clientKey = plain.slice(0, 32);
     const vouch = crypto.boxOpen(
       plain.subarray(48, 128),
@@ -580,7 +591,11 @@ export class CurveMechanism implements Mechanism {
       this.#transientSecret!,
     );
     if (vouch === null || !equal(vouch.subarray(0, 32), this.#peerTransient!)) {
-      throw new ProtocolError("handshake", "CURVE INITIATE has an invalid vouch: the client key did not sign it");
+      throw new ProtocolError(
+        "handshake",
+        "CURVE INITIATE has an invalid vouch: the client key did not sign it",
+        "ERR_ZMTP_KEY_EXCHANGE",
+      );
     }
     this.#peerProperties = metadata(plain.subarray(128), "INITIATE");
     this.#peerPublicKey = clientKey;
