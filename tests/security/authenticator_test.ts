@@ -300,6 +300,7 @@ Deno.test("CURVE - a client with the wrong server key: protocol error at the ser
   push.connect(pull.lastEndpoint!);
   await push.send("must not arrive");
   await waitFor(() => count(serverEvents, "handshake:error:protocol") > 0, 5000, "server protocol error");
+  assert.equal(errorOf(serverEvents, "handshake:error:protocol")?.code, "ERR_ZMTP_CRYPTOGRAPHIC");
   assert.equal(
     serverEvents.find((e) => e.type === "handshake:error:protocol" && e.address === pull.lastEndpoint)?.type,
     "handshake:error:protocol",
