@@ -35,7 +35,7 @@ import { nodeRuntime } from "../src/runtime/node.ts";
 export const context: Context = new Context({ runtime: nodeRuntime });
 setDefaultContext(context);
 
-// Keep this list in step with ../mod.ts: `deno run -A npm/build.ts --check-exports` compares them.
+// Keep this list in step with ../mod.ts: `deno run -A npm/build.ts --sync-exports` copies it, every build checks it.
 export { Context } from "../src/context.ts";
 export { Push, type PushOptions } from "../src/sockets/push.ts";
 export { Pull, type PullOptions } from "../src/sockets/pull.ts";
@@ -52,3 +52,12 @@ export { Publisher, type PublisherOptions } from "../src/sockets/publisher.ts";
 export { Subscriber, type SubscriberOptions } from "../src/sockets/subscriber.ts";
 export { XPublisher, type XPublisherOptions } from "../src/sockets/x_publisher.ts";
 export { XSubscriber, type XSubscriberOptions } from "../src/sockets/x_subscriber.ts";
+export { z85 } from "../src/z85.ts";
+export { type CurveKey, type CurveKeyPair, curveKeyPair, curvePublicKey } from "../src/curve_keys.ts";
+export {
+  Authenticator,
+  type AuthenticatorOptions,
+  type ZapPolicyOptions,
+  type ZapReply,
+  type ZapRequest,
+} from "../src/authenticator.ts";

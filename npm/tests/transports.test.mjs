@@ -132,3 +132,25 @@ test("ipc - abstract names: exact (libzmq-compatible) on Bun, ENOTSUP on Node", 
     push.close();
   }
 });
+
+test("tcp - CURVE: libsodium-wrappers loads from the package's dependency", async () => {
+  const server = await zmq.curveKeyPair();
+  const client = await zmq.curveKeyPair();
+  const pull = new zmq.Pull({ curveServer: true, curveSecretKey: server.secretKey, curvePublicKey: server.publicKey });
+  const push = new zmq.Push({
+    curveServerKey: server.publicKey,
+    curveSecretKey: client.secretKey,
+    curvePublicKey: client.publicKey,
+  });
+  try {
+    await pull.bind("tcp://127.0.0.1:*");
+    push.connect(pull.lastEndpoint);
+    await push.send("secret");
+    const [got] = await withTimeout(pull.receive(), 5000, "CURVE receive");
+    assert.equal(got.toString(), "secret");
+    assert.equal(pull.securityMechanism, "curve");
+  } finally {
+    push.close();
+    pull.close();
+  }
+});
