@@ -9,7 +9,8 @@
  * - Deno, `zmq-ts`: `../mod.ts`.
  * - Node or Bun, `zmq-ts`: the npm build, `ZMQ_TS_NPM` (a path or file URL)
  *   or else `../npm/dist/index.mjs` next to this file.
- * - Node, `zeromq`: the `zeromq` package (zeromq.js 6, libzmq inside). It does
+ * - Node, `zeromq`: the `zeromq` package (zeromq.js 6, libzmq inside), or the
+ *   file `ZMQ_ZEROMQ_JS` names (`compare.ts` passes its absolute path). It does
  *   not load in Bun and hangs on REQ/REP under Deno, so it is refused there.
  *
  * Both libraries have the zeromq.js v6 API (`new Push()`, `bind`, `connect`,
@@ -43,6 +44,7 @@ export interface BenchSocket {
   receive(): Promise<Uint8Array[]>;
   close(): void;
   readonly lastEndpoint: string | null;
+  readonly events: { on(type: "disconnect", listener: () => void): unknown };
 }
 
 /** The runtime this process runs on. */
@@ -103,7 +105,8 @@ export function parseArgs(tool: string, third: string): ToolArgs {
 export async function loadZmq(lib: LibName): Promise<Zmq> {
   if (lib === "zeromq") {
     if (runtime !== "node") throw new Error(`zeromq.js is only benchmarked on Node (this is ${runtime})`);
-    const name = "zeromq"; // a variable, so neither deno check nor esbuild tries to resolve it
+    // A variable, so neither deno check nor esbuild tries to resolve it; ZMQ_ZEROMQ_JS may point at a copy.
+    const name = process.env.ZMQ_ZEROMQ_JS || "zeromq";
     return await import(name) as Zmq;
   }
   if (runtime === "deno") {
@@ -178,6 +181,33 @@ export async function closeSocket(socket: BenchSocket): Promise<void> {
   const dispose = (socket as Partial<AsyncDisposable>)[Symbol.asyncDispose];
   if (typeof dispose === "function") await dispose.call(socket);
   else socket.close();
+}
+
+/**
+ * Watches for a peer's disconnection; call it right after creating the socket.
+ * The returned function waits (at most `ms`) until a peer has gone.
+ *
+ * A side that sends last (the throughput sender, the latency server) waits for
+ * its peer to hang up before closing: then every message has arrived. libzmq
+ * gets this from its linger; zeromq.js 6.8 needs it, because at process exit
+ * it frees buffers that libzmq is still sending (a REP server echoing 1 MiB
+ * messages crashes with SIGSEGV on exit, and the last reply is lost).
+ */
+export function watchPeerGone(socket: BenchSocket): (ms: number) => Promise<void> {
+  let gone = false;
+  let wake: (() => void) | null = null;
+  socket.events.on("disconnect", () => {
+    gone = true;
+    wake?.();
+  });
+  return (ms) =>
+    gone ? Promise.resolve() : new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 }
 
 /** Throws unless `msg` is one frame of `size` bytes. */

@@ -27,6 +27,7 @@ import {
   reportLatency,
   requestLoop,
   watchdog,
+  watchPeerGone,
 } from "./_zmq.ts";
 
 const TOOL = "local_lat";
@@ -35,7 +36,8 @@ main(TOOL, async () => {
   const args = parseArgs(TOOL, "roundtrip-count");
   const stop = watchdog(TOOL, args.timeoutMs, () => `${progress.sent} of ${args.count} echoed`);
   const zmq = await loadZmq(args.lib);
-  const rep = new zmq.Reply() as unknown as BenchSocket;
+  const rep = new zmq.Reply({ linger: args.timeoutMs }) as unknown as BenchSocket;
+  const peerGone = watchPeerGone(rep);
   await rep.bind(args.endpoint);
   console.log(`endpoint: ${rep.lastEndpoint ?? args.endpoint}`);
   let client: Promise<LatencyStats> | null = null;
@@ -47,6 +49,7 @@ main(TOOL, async () => {
   }
   await echoLoop(rep, args.size, args.count);
   if (client !== null) reportLatency(TOOL, args.lib, args.size, args.count, await client);
+  else await peerGone(Math.min(30_000, args.timeoutMs)); // the last reply has arrived once the client hangs up
   stop();
   if (req !== null) await closeSocket(req);
   await closeSocket(rep);

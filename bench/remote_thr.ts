@@ -1,8 +1,9 @@
 /**
  * Throughput sender, after libzmq's `perf/remote_thr`: connects a PUSH socket
- * and sends `<message-count>` messages of `<message-size>` zero bytes, then
- * closes with a linger as long as the timeout, so that every message is
- * delivered (libzmq's tool relies on the default infinite linger). The
+ * and sends `<message-count>` messages of `<message-size>` zero bytes (one
+ * buffer, sent again and again), then waits for the receiver to hang up
+ * (see `watchPeerGone` in `_zmq.ts`) and closes with a linger as long as the
+ * timeout, so that every message is delivered. The
  * receiver (`local_thr.ts`, libzmq's `local_thr` or `peers/local_thr.c`)
  * does the measuring.
  *
@@ -15,7 +16,17 @@
  * @module
  */
 
-import { type BenchSocket, closeSocket, loadZmq, main, parseArgs, progress, sendLoop, watchdog } from "./_zmq.ts";
+import {
+  type BenchSocket,
+  closeSocket,
+  loadZmq,
+  main,
+  parseArgs,
+  progress,
+  sendLoop,
+  watchdog,
+  watchPeerGone,
+} from "./_zmq.ts";
 
 const TOOL = "remote_thr";
 
@@ -24,8 +35,10 @@ main(TOOL, async () => {
   const stop = watchdog(TOOL, args.timeoutMs, () => `${progress.sent} of ${args.count} sent`);
   const zmq = await loadZmq(args.lib);
   const push = new zmq.Push({ linger: args.timeoutMs }) as unknown as BenchSocket;
+  const peerGone = watchPeerGone(push);
   push.connect(args.endpoint);
   await sendLoop(push, args.size, args.count);
+  await peerGone(Math.min(30_000, args.timeoutMs));
   await closeSocket(push);
   stop();
 });
