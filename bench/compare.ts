@@ -636,6 +636,7 @@ async function otherBusyProcesses(): Promise<string[]> {
 
 interface MemorySeries {
   impl: Impl;
+  count: number;
   msgPerSec: number | null;
   error: string | null;
   seconds: number;
@@ -654,10 +655,10 @@ async function vmRss(pid: number): Promise<number | null> {
 }
 
 async function memoryCheck(impl: Impl, o: RunOptions, count: number): Promise<MemorySeries> {
-  const series: MemorySeries = { impl, msgPerSec: null, error: null, seconds: 0, receiver: [], sender: [] };
+  const series: MemorySeries = { impl, count, msgPerSec: null, error: null, seconds: 0, receiver: [], sender: [] };
   let stop = false;
   let sampler: Promise<void> = Promise.resolve();
-  const t0 = performance.now();
+  let t0 = performance.now();
   const progressTimer = setInterval(() => {
     const r = series.receiver.at(-1);
     const s = series.sender.at(-1);
@@ -673,6 +674,7 @@ async function memoryCheck(impl: Impl, o: RunOptions, count: number): Promise<Me
       {
         ...o,
         onStart: (server, client) => {
+          t0 = performance.now(); // times count from the sender's start
           sampler = (async () => {
             while (!stop) {
               const t = (performance.now() - t0) / 1000;
@@ -698,13 +700,14 @@ async function memoryCheck(impl: Impl, o: RunOptions, count: number): Promise<Me
   return series;
 }
 
-/** Start (first sample ≥ 1 s in), end (last sample) and peak RSS of one process. */
+/** Start (first sample ≥ 2 s after the sender started), middle, end (last sample) and peak RSS of one process. */
 function rssSummary(samples: { t: number; rss: number }[]) {
   if (samples.length === 0) return null;
-  const start = samples.find((s) => s.t >= 1) ?? samples[0];
+  const start = samples.find((s) => s.t >= 2) ?? samples[0];
   const end = samples[samples.length - 1];
+  const mid = samples.find((s) => s.t >= (start.t + end.t) / 2) ?? end;
   const peak = Math.max(...samples.map((s) => s.rss));
-  return { start: start.rss, end: end.rss, peak, startT: start.t, endT: end.t };
+  return { start: start.rss, mid: mid.rss, end: end.rss, peak, startT: start.t, midT: mid.t, endT: end.t };
 }
 
 /** "Flat": the end is within 20% (or 16 MiB) of the start. */
@@ -1079,7 +1082,7 @@ async function renderReport(r: ReportInput): Promise<string> {
     const ss = rssSummary(m.sender);
     const flat = m.error === null && rs !== null && ss !== null && isFlat(rs) && isFlat(ss);
     targetRows.push([
-      `Memory, ${m.impl.label}, ${MEMORY_COUNT / 1e6} M × ${MEMORY_SIZE} B: RSS start → end (receiver; sender)`,
+      `Memory, ${m.impl.label}, ${m.count / 1e6} M × ${MEMORY_SIZE} B: RSS start → end (receiver; sender)`,
       rs && ss ? `${mb(rs.start)} → ${mb(rs.end)}; ${mb(ss.start)} → ${mb(ss.end)}` : (m.error ?? "no samples"),
       "flat",
       m.error !== null ? "**failed**" : flat ? "yes" : "**no**",
@@ -1187,7 +1190,7 @@ async function renderReport(r: ReportInput): Promise<string> {
 
   if (r.memory.length > 0) {
     out.push("");
-    out.push(`### Memory: PUSH→PULL over tcp, ${MEMORY_COUNT / 1e6} M × ${MEMORY_SIZE} B`);
+    out.push(`### Memory: PUSH→PULL over tcp, ${r.memory[0].count / 1e6} M × ${MEMORY_SIZE} B`);
     out.push("");
     const rows: string[][] = [];
     for (const m of r.memory) {
@@ -1197,15 +1200,17 @@ async function renderReport(r: ReportInput): Promise<string> {
           m.impl.label,
           role,
           sm ? `${mb(sm.start)} (${sm.startT.toFixed(1)} s)` : "—",
+          sm ? `${mb(sm.mid)} (${sm.midT.toFixed(1)} s)` : "—",
           sm ? `${mb(sm.end)} (${sm.endT.toFixed(1)} s)` : "—",
           sm ? mb(sm.peak) : "—",
           m.error !== null ? `failed: ${m.error.slice(0, 60)}` : m.msgPerSec ? `${fmtRate(m.msgPerSec)} msg/s` : "",
         ]);
       }
     }
-    out.push(table(["implementation", "process", "RSS start", "RSS end", "RSS peak", "throughput"], [
+    out.push(table(["implementation", "process", "RSS start", "RSS middle", "RSS end", "RSS peak", "throughput"], [
       "l",
       "l",
+      "r",
       "r",
       "r",
       "r",
@@ -1213,9 +1218,9 @@ async function renderReport(r: ReportInput): Promise<string> {
     ], rows));
     out.push("");
     out.push(
-      "RSS is VmRSS from `/proc/<pid>/status`, sampled every 250 ms; start is the first sample at least 1 s after the " +
-        "receiver started (times are from the start of the receiver), end the last sample before the process exited. " +
-        "Flat means the end is within 20% (or 16 MiB) of the start.",
+      "RSS is VmRSS from `/proc/<pid>/status`, sampled every 250 ms; times count from the start of the sender; start " +
+        "is the first sample at least 2 s in (past start-up and JIT warm-up), end the last sample before the process " +
+        "exited. Flat means the end is within 20% (or 16 MiB) of the start.",
     );
   }
 

@@ -24,8 +24,11 @@ int main (int argc, char *argv[])
     double *rtt = NULL;
     int inproc = strncmp (args.endpoint, "inproc://", 9) == 0;
     zmq_msg_t msg;
+    void *monitor = NULL;
     if (!s)
         perf_die ("zmq_socket");
+    if (!inproc)
+        monitor = perf_watch (ctx, s, "inproc://perf-server-monitor");
     if (zmq_bind (s, args.endpoint) != 0)
         perf_die ("zmq_bind");
     perf_announce (s, args.endpoint);
@@ -44,6 +47,9 @@ int main (int argc, char *argv[])
         pthread_join (thread, NULL);
         perf_report_lat ("local_lat", args.size, args.count, rtt);
         free (rtt);
+    } else {
+        /* The last reply has arrived once the client hangs up (libzmq's local_lat sleeps 1 s instead). */
+        perf_wait_peer_gone (s, monitor, (args.timeout_s < 30 ? args.timeout_s : 30) * 1000);
     }
     zmq_close (s);
     zmq_ctx_term (ctx);

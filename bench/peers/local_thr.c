@@ -12,7 +12,7 @@ static perf_args_t args;
 static void *sender (void *unused)
 {
     (void) unused;
-    perf_send_loop (ctx, args.endpoint, args.size, args.count);
+    perf_send_loop (ctx, args.endpoint, args.size, args.count, args.timeout_s);
     return NULL;
 }
 
@@ -41,6 +41,7 @@ int main (int argc, char *argv[])
         if (zmq_recvmsg (s, &msg, 0) < 0)
             perf_die ("zmq_recvmsg");
         perf_check (&msg, args.size);
+        perf_progress = i + 1;
     }
     double seconds = (perf_now_ms () - start) / 1000;
     zmq_msg_close (&msg);

@@ -27,6 +27,8 @@ typedef struct {
 } perf_args_t;
 
 static const char *perf_tool = "perf";
+/* Messages received, sent or round trips made so far: printed by the watchdog. */
+static volatile long perf_progress = 0;
 
 static inline void perf_die (const char *what)
 {
@@ -37,8 +39,9 @@ static inline void perf_die (const char *what)
 static inline void perf_on_alarm (int sig)
 {
     (void) sig;
-    static const char msg[] = "perf peer: timed out\n";
-    if (write (2, msg, sizeof msg - 1) < 0) {
+    char msg[128];
+    int len = snprintf (msg, sizeof msg, "%s: timed out (progress: %ld)\n", perf_tool, perf_progress);
+    if (len > 0 && write (2, msg, (size_t) len) < 0) {
     }
     _exit (3);
 }
@@ -168,6 +171,45 @@ static inline void perf_report_lat (const char *tool, size_t size, long count, d
     fflush (stdout);
 }
 
+/*
+ * Watching for the peer to hang up. A side that sends last (the throughput
+ * sender, the latency server) waits for its peer to disconnect before it
+ * closes, as the TypeScript tools do: libzmq 4.3's linger does not cover ipc
+ * (zeromq/libzmq#4660: a PUSH over ipc that closes right after its last send
+ * loses up to a high-water mark's worth of messages, and local_thr hangs).
+ * Call perf_watch before connecting or binding; not used with inproc, which
+ * has no disconnect events (and no such loss).
+ */
+static inline void *perf_watch (void *ctx, void *socket, const char *name)
+{
+    if (zmq_socket_monitor (socket, name, ZMQ_EVENT_DISCONNECTED) != 0)
+        perf_die ("zmq_socket_monitor");
+    void *monitor = zmq_socket (ctx, ZMQ_PAIR);
+    if (!monitor || zmq_connect (monitor, name) != 0)
+        perf_die ("zmq_connect (monitor)");
+    return monitor;
+}
+
+static inline void perf_wait_peer_gone (void *socket, void *monitor, int timeout_ms)
+{
+    zmq_msg_t frame;
+    zmq_setsockopt (monitor, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+    zmq_msg_init (&frame);
+    /* Each event is two frames: 2-byte event id + 4-byte value, then the address. */
+    while (zmq_msg_recv (&frame, monitor, 0) >= 0) {
+        unsigned short event = 0;
+        if (zmq_msg_size (&frame) >= 2)
+            memcpy (&event, zmq_msg_data (&frame), 2);
+        if (zmq_msg_more (&frame) && zmq_msg_recv (&frame, monitor, 0) < 0)
+            break;
+        if (event == ZMQ_EVENT_DISCONNECTED)
+            break;
+    }
+    zmq_msg_close (&frame);
+    zmq_socket_monitor (socket, NULL, 0);
+    zmq_close (monitor);
+}
+
 /* The sender and client loops, shared with the inproc mode of local_thr.c and local_lat.c. */
 
 /*
@@ -177,12 +219,15 @@ static inline void perf_report_lat (const char *tool, size_t size, long count, d
  * share of one buffer for larger ones (libzmq's remote_thr allocates each
  * message instead, which costs a malloc, and a memset, per message).
  */
-static inline void perf_send_loop (void *ctx, const char *endpoint, size_t size, long count)
+static inline void perf_send_loop (void *ctx, const char *endpoint, size_t size, long count, int timeout_s)
 {
     void *s = zmq_socket (ctx, ZMQ_PUSH);
+    void *monitor = NULL;
     zmq_msg_t template_msg;
     if (!s)
         perf_die ("zmq_socket");
+    if (strncmp (endpoint, "inproc://", 9) != 0)
+        monitor = perf_watch (ctx, s, "inproc://perf-sender-monitor");
     if (zmq_connect (s, endpoint) != 0)
         perf_die ("zmq_connect");
     if (zmq_msg_init_size (&template_msg, size) != 0)
@@ -197,6 +242,8 @@ static inline void perf_send_loop (void *ctx, const char *endpoint, size_t size,
             perf_die ("zmq_sendmsg");
     }
     zmq_msg_close (&template_msg);
+    if (monitor)
+        perf_wait_peer_gone (s, monitor, (timeout_s < 30 ? timeout_s : 30) * 1000);
     if (zmq_close (s) != 0)
         perf_die ("zmq_close");
 }
