@@ -1013,6 +1013,15 @@ async function renderReport(r: ReportInput): Promise<string> {
   }
   out.push("");
   out.push(
+    "Tools: `bench/local_thr.ts`, `remote_thr.ts`, `local_lat.ts`, `remote_lat.ts` (one source for zmq-ts on Deno, " +
+      "Node and Bun and for zeromq.js: the same loops, `await send()` / `await receive()` one message at a time, one " +
+      "buffer sent again and again), their C twins in `bench/peers/` against libzmq (each message a `zmq_msg_copy` of " +
+      "one template, the C analogue of resending one buffer), and `bench/tcp_pingpong.ts`. Default options everywhere " +
+      "(high-water marks 1000). A side that sends last waits for its peer to hang up before closing (zeromq.js 6.8 " +
+      "crashes at exit with large sends in flight; libzmq's linger does not cover ipc, zeromq/libzmq#4660).",
+  );
+  out.push("");
+  out.push(
     "Method: the receiver (`local_thr`) times from its first to its last message; msg/s counts the messages after the " +
       "first, MB/s is 10^6 payload bytes per second. Latency is measured by the REQ side (`remote_lat`) per round trip " +
       "and reported one-way (round trip / 2) as libzmq does; the first round trip (connection set-up) is not counted. " +
@@ -1235,7 +1244,9 @@ async function renderReport(r: ReportInput): Promise<string> {
   const inprocNote = flags.transports.includes("inproc")
     ? [
       "inproc: every implementation runs both sides in one process (Deno, Node and Bun on one event loop; C with a " +
-      "second thread, as libzmq's `inproc_thr`/`inproc_lat`), so cross-process pairings are not possible there.",
+      "second thread, as libzmq's `inproc_thr`/`inproc_lat`), so cross-process pairings are not possible there. " +
+      "zmq-ts passes the sender's buffer by reference and libzmq shares one reference-counted buffer, so their inproc " +
+      "MB/s for large messages is not a copy bandwidth; zeromq.js copies each message into libzmq.",
     ]
     : [];
   const floorNote = ["The floor (bare Deno TCP ping-pong) exists for tcp latency only; ipc and inproc have no floor."];
