@@ -115,6 +115,8 @@ export class ZmtpEngine {
   #preparing: Promise<void> | null = null;
   #heldFrames: [Uint8Array, number][] = [];
   #writing = false;
+  /** The write in flight (or the last one): an ERROR sent while failing goes out after it. */
+  #lastWrite: Promise<void> = Promise.resolve();
   #flushScheduled = false;
   /** Handshake commands: always sent as they are. */
   #handshakeCommands: Uint8Array[] = [];
@@ -483,7 +485,7 @@ export class ZmtpEngine {
 
   #write(chunks: Uint8Array[]): void {
     this.#writing = true;
-    this.#conn.write(chunks).then(() => {
+    (this.#lastWrite = this.#conn.write(chunks)).then(() => {
       this.#writing = false;
       if (this.#state === STATE_DONE) return;
       this.#flush();
@@ -513,13 +515,15 @@ export class ZmtpEngine {
 
   #fail(end: EngineEnd): void {
     if (this.#state === STATE_DONE) return;
-    // Let an ERROR command queued by the mechanism go out before closing.
-    if (this.#handshakeCommands.length > 0 && !this.#writing) {
+    // Let an ERROR command queued by the mechanism go out before closing, after any write in flight.
+    if (this.#handshakeCommands.length > 0) {
       const encoder = this.#encoder;
       for (const cmd of this.#handshakeCommands) encoder.frame(cmd, FLAG_COMMAND);
       this.#handshakeCommands.length = 0;
       const conn = this.#conn;
-      conn.write(encoder.take()).catch(() => {}).finally(() => conn.close());
+      const chunks = encoder.take();
+      const inFlight = this.#writing ? this.#lastWrite : Promise.resolve();
+      inFlight.then(() => conn.write(chunks)).catch(() => {}).finally(() => conn.close());
       this.#finish(end, false);
       return;
     }
