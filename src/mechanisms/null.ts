@@ -1,7 +1,9 @@
 /**
  * The NULL mechanism: one READY each way, no security. Both sides send
- * READY at once, as libzmq does. With a `zapDomain` set and a ZAP handler
- * bound, the server side asks the handler before sending READY.
+ * READY at once, as libzmq does. With a `zapDomain` set, a side asks the
+ * context's ZAP handler first, as soon as the connection exists (libzmq's
+ * `null_mechanism_t` does the same), and sends READY only after a 200 (or
+ * when no handler is bound), ERROR after 400/500, nothing after 300.
  *
  * @module
  */
@@ -9,6 +11,7 @@
 import { decodeCommand, encodeError, encodeReady, type Metadata } from "../codec/command.ts";
 import { AuthError, ProtocolError } from "../errors.ts";
 import type { Mechanism, MechanismOptions, MechanismStatus } from "./mechanism.ts";
+import { askZap } from "./zap.ts";
 
 /**
  * The NULL mechanism for one connection.
@@ -38,6 +41,16 @@ export class NullMechanism implements Mechanism {
     this.#options = options;
     // ZAP applies to NULL only when the socket has a non-empty zapDomain.
     this.#zapDone = options.zapDomain === "" || options.zap === undefined;
+  }
+
+  /**
+   * With a `zapDomain`, asks the ZAP handler before anything is sent, so
+   * that READY (or ERROR) can follow without waiting for the peer's READY:
+   * two sides that both have a domain would otherwise wait for each other.
+   * Rejects with an `AuthError` when the handler refuses.
+   */
+  prepare(): Promise<void> {
+    return this.#zapDone ? Promise.resolve() : this.#askZap();
   }
 
   get status(): MechanismStatus {
@@ -82,18 +95,10 @@ export class NullMechanism implements Mechanism {
     }
     this.#readyReceived = true;
     this.#peerProperties = command.properties;
-    if (!this.#zapDone) return this.#askZap();
   }
 
   async #askZap(): Promise<void> {
-    const o = this.#options;
-    const reply = await o.zap!({
-      domain: o.zapDomain,
-      address: o.peerAddress,
-      routingId: o.routingId,
-      mechanism: "NULL",
-      credentials: [],
-    });
+    const reply = await askZap(this.#options, "NULL", []);
     this.#zapDone = true;
     if (reply === null) return; // No handler bound: proceed, as libzmq does.
     if (reply.status === 200) {
