@@ -354,3 +354,24 @@ Deno.test("NULL - ZAP is asked only with a non-empty zapDomain; no handler means
     assert.deepEqual((await withTimeout(pull.receive(), 5000, "receive")).map(text), ["no handler"]);
   }
 });
+
+Deno.test("NULL - two sockets that both have a zapDomain complete the handshake (ZAP asked before READY)", async () => {
+  const context = new Context();
+  const asked: string[] = [];
+  using _auth = new Authenticator({
+    context,
+    handler: (request) => {
+      asked.push(request.domain);
+      return { status: 200, statusText: "OK", userId: request.domain, metadata: new Map() };
+    },
+  });
+  await using pull = new Pull({ context, zapDomain: "server", linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  const pipes = watchPipes(pull);
+  await using push = new Push({ context, zapDomain: "client", linger: 0 });
+  push.connect(pull.lastEndpoint!);
+  await push.send("both asked");
+  assert.deepEqual((await withTimeout(pull.receive(), 5000, "receive")).map(text), ["both asked"]);
+  assert.deepEqual(asked.sort(), ["client", "server"]);
+  assert.equal(pipes[0].userId, "server");
+});
