@@ -24,8 +24,7 @@ function start(name: string, script: string, args: string[], stdin: "piped" | "n
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  let onReady: (value: string) => void;
-  const ready = new Promise<string>((resolve) => (onReady = resolve));
+  const { promise: ready, resolve: onReady } = Promise.withResolvers<string>();
   const done = (async () => {
     let buffered = "";
     for await (const chunk of child.stdout) {

@@ -41,7 +41,21 @@ export { Push, type PushOptions } from "../src/sockets/push.ts";
 export { Pull, type PullOptions } from "../src/sockets/pull.ts";
 export { type ConnectOptions, Socket, type SocketOptions } from "../src/sockets/socket.ts";
 export { type EventOfType, type EventType, Observer, type SocketEvent } from "../src/events.ts";
-export { AuthError, type ErrorCode, ProtocolError, ZmqError } from "../src/errors.ts";
+export {
+  AuthError,
+  ERROR_CODES,
+  type ErrorCode,
+  ProtocolError,
+  type ProtocolErrorCode,
+  type ProtocolErrorKind,
+  ZmqError,
+} from "../src/errors.ts";
+export { type Capability, capability, version, zmtpVersion } from "../src/version.ts";
+export type { CommonOptions } from "../src/options.ts";
+export type { Conn, ConnHandler, Listener, Runtime, TcpConnectOptions } from "../src/runtime/runtime.ts";
+export type { Codec, CodecKind, DecoderOptions, FrameDecoder, FrameEncoder, FrameHandler } from "../src/codec/codec.ts";
+export type { MechanismName } from "../src/codec/greeting.ts";
+export type { Metadata } from "../src/codec/command.ts";
 export type { Frame, FrameLike, Message, MessageLike, SocketTypeName } from "../src/types.ts";
 export { Pair } from "../src/sockets/pair.ts";
 export { Dealer, type DealerOptions } from "../src/sockets/dealer.ts";

@@ -32,7 +32,7 @@ export class Context {
   /** The runtime adapter sockets of this context use. */
   readonly runtime: Runtime;
   /** Per-context registries (inproc endpoints, ZAP), keyed by their owner module. */
-  readonly registry = new Map<string, unknown>();
+  readonly registry: Map<string, unknown> = new Map();
 
   /** Makes a context; without a runtime it borrows the default context's. */
   constructor(options: ContextOptions = {}) {

@@ -26,6 +26,12 @@ import { COMPATIBLE_TYPES, type Message, type SocketTypeName } from "../types.ts
 
 /** Stop packing messages into one write once it holds this many bytes. */
 export const WRITE_BATCH_BYTES = 256 * 1024;
+/** A queue this long is written at once, without waiting for more. */
+const COALESCE_MESSAGES = 256;
+/** Write once the queue has not grown for this many microtask turns. */
+const COALESCE_IDLE_TURNS = 3;
+/** Never wait more than this many microtask turns for a batch. */
+const COALESCE_MAX_TURNS = 512;
 
 /** Why an engine stopped. */
 export type EngineEnd =
@@ -485,13 +491,44 @@ export class ZmtpEngine {
 
   #write(chunks: Uint8Array[]): void {
     this.#writing = true;
-    (this.#lastWrite = this.#conn.write(chunks)).then(() => {
-      this.#writing = false;
-      if (this.#state === STATE_DONE) return;
-      this.#flush();
-    }, (error) => {
+    (this.#lastWrite = this.#conn.write(chunks)).then(this.#afterWrite, (error) => {
       this.#writing = false;
       this.#finish({ kind: "closed", error });
+    });
+  }
+
+  /**
+   * A write finished. Writes often finish without the event loop turning
+   * (the runtimes complete them at once when the kernel has room), so a
+   * producer sending in a loop would otherwise get one write per handful of
+   * messages. While the queue keeps growing, wait a few microtask turns so
+   * the next write carries a real batch; flush as soon as it stops growing.
+   */
+  #afterWrite = (): void => {
+    this.#writing = false;
+    if (this.#state === STATE_DONE) return;
+    const queued = this.#pipe?.outbound.length ?? 0;
+    if (
+      queued === 0 || queued >= COALESCE_MESSAGES || this.#commands.length > 0 || this.#handshakeCommands.length > 0
+    ) {
+      this.#flush();
+      return;
+    }
+    this.#flushScheduled = true;
+    this.#coalesce(queued, 0, 0);
+  };
+
+  #coalesce(last: number, idle: number, hops: number): void {
+    queueMicrotask(() => {
+      if (this.#state === STATE_DONE) return;
+      const queued = this.#pipe?.outbound.length ?? 0;
+      if (queued === last) idle++;
+      else idle = 0;
+      if (queued >= COALESCE_MESSAGES || idle >= COALESCE_IDLE_TURNS || hops >= COALESCE_MAX_TURNS) {
+        this.#flush();
+      } else {
+        this.#coalesce(queued, idle, hops + 1);
+      }
     });
   }
 

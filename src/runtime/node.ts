@@ -16,6 +16,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { setImmediate } from "node:timers";
 import {
   type Conn,
   type ConnHandler,
@@ -303,6 +304,10 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
 
   makeTempDir(): Promise<string> {
     return mkdtemp(join(tmpdir(), "zmq-ts-"));
+  }
+
+  yieldToEventLoop(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   nativeFrame(bytes: Uint8Array): Uint8Array {

@@ -45,15 +45,18 @@ export interface PublisherOptions extends SocketOptions {
  * ```
  */
 export class Publisher extends Socket {
+  #pattern: XPubPattern;
   /** Makes a PUB socket. */
   constructor(options: PublisherOptions = {}) {
-    super("PUB", (host) => new XPubPattern(host, true), options);
+    let pattern: XPubPattern | undefined;
+    super("PUB", (host) => (pattern = new XPubPattern(host, true)), options);
+    this.#pattern = pattern!;
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    (this.pattern as XPubPattern).dispose();
+    this.#pattern.dispose();
   }
 
   /**
@@ -62,7 +65,7 @@ export class Publisher extends Socket {
    * distinct prefixes instead).
    */
   get subscriptionCount(): number {
-    return (this.pattern as XPubPattern).subscriptionCount;
+    return this.#pattern.subscriptionCount;
   }
 
   /** ZMQ_XPUB_NODROP: `send()` waits (EAGAIN after `sendTimeout`) while a matching subscriber is full. */

@@ -20,7 +20,7 @@ import { checkOption, type CommonOptions, defaultOption } from "../options.ts";
 import { Pipe } from "../pipe.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { BindSession, ConnectSession, type SessionOwner } from "../session.ts";
-import { jsCodec } from "../codec/js.ts";
+import { codecs, defaultCodec } from "../codec/select.ts";
 import type { Codec } from "../codec/codec.ts";
 import { streamTransportFor } from "../transports/registry.ts";
 import { bindInproc, connectInproc, type InprocBinding, type InprocConnection } from "../transports/inproc.ts";
@@ -50,8 +50,8 @@ export interface PatternHost {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
-/** After this many sends resolved at once, yield so I/O can progress (cf. zeromq.js). */
-const MAX_SYNC_SENDS = 4096;
+/** After this many sends resolved at once, yield to the event loop so I/O can progress (cf. zeromq.js). */
+const MAX_SYNC_SENDS = 1024;
 
 interface Waiter<T> {
   resolve: (value: T) => void;
@@ -61,9 +61,29 @@ interface Waiter<T> {
 
 const closedError = () => new ZmqError("EBADF", "Socket is closed");
 
+const PATTERNS = new WeakMap<Socket, Pattern>();
+
+/**
+ * The pattern behind a socket, for code inside zmq-ts and its tests (not
+ * exported by `mod.ts`).
+ *
+ * @example Usage
+ * ```ts
+ * import { patternOf } from "./socket.ts";
+ * import { Push } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const push = new Push();
+ * assert.equal(typeof patternOf(push).send, "function");
+ * push.close();
+ * ```
+ */
+export function patternOf(socket: Socket): Pattern {
+  return PATTERNS.get(socket)!;
+}
+
 /** The codec for a `codec` option value (null = the default). */
-function codecFor(_kind: CodecKind | null): Codec {
-  return jsCodec;
+function codecFor(kind: CodecKind | null): Codec {
+  return kind === null ? defaultCodec : codecs[kind];
 }
 
 /**
@@ -91,7 +111,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   /** The socket's events. */
   readonly events: Observer = new Observer();
   /** The socket type's behaviour. */
-  protected readonly pattern: Pattern;
+  readonly #pattern: Pattern;
   #options = new Map<string, unknown>();
   #binds: (BindSession | InprocBinding)[] = [];
   #connects: (ConnectSession | InprocConnection)[] = [];
@@ -111,11 +131,12 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   ) {
     this.type = type;
     this.context = options.context ?? getDefaultContext();
-    this.pattern = makePattern({
+    this.#pattern = makePattern({
       wakeReceive: () => this.#wakeReceive(),
       wakeSend: () => this.#wakeSend(),
       option: <T>(name: string) => this.getOption<T>(name),
     });
+    PATTERNS.set(this, this.#pattern);
     this.#owner = this.#makeOwner();
     for (const [name, value] of Object.entries(options)) {
       if (name === "context" || value === undefined) continue;
@@ -366,7 +387,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   get readable(): boolean {
     if (this.#closed) return false;
     try {
-      return this.pattern.hasIn();
+      return this.#pattern.hasIn();
     } catch {
       return false;
     }
@@ -376,7 +397,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   get writable(): boolean {
     if (this.#closed) return false;
     try {
-      return this.pattern.hasOut();
+      return this.#pattern.hasOut();
     } catch {
       return false;
     }
@@ -488,10 +509,10 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     let msg: Message;
     try {
       msg = toMessage(message);
-      if (this.pattern.send(msg)) {
+      if (this.#pattern.send(msg)) {
         if (++this.#syncSends < MAX_SYNC_SENDS) return RESOLVED;
         this.#syncSends = 0;
-        return new Promise((resolve) => setTimeout(resolve, 0));
+        return this.context.runtime.yieldToEventLoop();
       }
     } catch (err) {
       return Promise.reject(err);
@@ -517,7 +538,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     const waiter = this.#sendWaiter;
     if (waiter === null) return;
     try {
-      if (!this.pattern.send(waiter.message)) return;
+      if (!this.#pattern.send(waiter.message)) return;
     } catch (err) {
       this.#sendWaiter = null;
       clearTimeout(waiter.timer);
@@ -543,7 +564,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     }
     let message: Message | undefined;
     try {
-      message = this.pattern.recv();
+      message = this.#pattern.recv();
     } catch (err) {
       return Promise.reject(err);
     }
@@ -567,7 +588,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     if (waiter === null) return;
     let message: Message | undefined;
     try {
-      message = this.pattern.recv();
+      message = this.#pattern.recv();
     } catch (err) {
       this.#recvWaiter = null;
       clearTimeout(waiter.timer);
@@ -679,7 +700,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
         }),
       attachPipe: (pipe: Pipe) => {
         if (this.#closed && this.#closing === null) return false;
-        return this.pattern.attach(pipe);
+        return this.#pattern.attach(pipe);
       },
       detachPipe: (pipe: Pipe) => {
         if (pipe.detached) return;
@@ -688,9 +709,9 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
         if (pipe.shared) pipe.outbound.end();
         else pipe.outbound.clear();
         pipe.inbound.end();
-        this.pattern.detach(pipe);
+        this.#pattern.detach(pipe);
       },
-      hiccupPipe: (pipe: Pipe) => this.pattern.hiccup?.(pipe),
+      hiccupPipe: (pipe: Pipe) => this.#pattern.hiccup?.(pipe),
       eagerPipes: this.type !== "ROUTER",
     };
   }

@@ -45,9 +45,12 @@ export interface SubscriberOptions extends SocketOptions {
  * ```
  */
 export class Subscriber extends Socket {
+  #pattern: XSubPattern;
   /** Makes a SUB socket. */
   constructor(options: SubscriberOptions = {}) {
-    super("SUB", (host) => new XSubPattern(host, true), options);
+    let pattern: XSubPattern | undefined;
+    super("SUB", (host) => (pattern = new XSubPattern(host, true)), options);
+    this.#pattern = pattern!;
   }
 
   /**
@@ -68,7 +71,7 @@ export class Subscriber extends Socket {
    */
   subscribe(...prefixes: (string | Uint8Array)[]): void {
     if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
-    const pattern = this.pattern as XSubPattern;
+    const pattern = this.#pattern;
     for (const topic of topicsOf(prefixes)) pattern.subscribe(topic);
   }
 
@@ -93,19 +96,19 @@ export class Subscriber extends Socket {
    */
   unsubscribe(...prefixes: (string | Uint8Array)[]): void {
     if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
-    const pattern = this.pattern as XSubPattern;
+    const pattern = this.#pattern;
     for (const topic of topicsOf(prefixes)) pattern.unsubscribe(topic);
   }
 
   /** ZMQ_TOPICS_COUNT: number of distinct prefixes currently subscribed to. */
   get topicCount(): number {
-    return (this.pattern as XSubPattern).topicCount;
+    return this.#pattern.topicCount;
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    (this.pattern as XSubPattern).dispose();
+    this.#pattern.dispose();
   }
 
   /** ZMQ_INVERT_MATCHING: receive the messages that do not match (the publisher must invert too). */

@@ -351,9 +351,12 @@ export interface XPublisherOptions extends SocketOptions {
  * ```
  */
 export class XPublisher extends Socket {
+  #pattern: XPubPattern;
   /** Makes an XPUB socket. */
   constructor(options: XPublisherOptions = {}) {
-    super("XPUB", (host) => new XPubPattern(host, false), options);
+    let pattern: XPubPattern | undefined;
+    super("XPUB", (host) => (pattern = new XPubPattern(host, false)), options);
+    this.#pattern = pattern!;
   }
 
   /**
@@ -380,14 +383,14 @@ export class XPublisher extends Socket {
 
   #manual(prefixes: (string | Uint8Array)[], subscribe: boolean): void {
     if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
-    const pattern = this.pattern as XPubPattern;
+    const pattern = this.#pattern;
     for (const topic of topicsOf(prefixes)) pattern.manualSubscribe(topic, subscribe);
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    (this.pattern as XPubPattern).dispose();
+    this.#pattern.dispose();
   }
 
   /**
@@ -396,7 +399,7 @@ export class XPublisher extends Socket {
    * distinct prefixes instead).
    */
   get subscriptionCount(): number {
-    return (this.pattern as XPubPattern).subscriptionCount;
+    return this.#pattern.subscriptionCount;
   }
 
   /** ZMQ_XPUB_NODROP: `send()` waits (EAGAIN after `sendTimeout`) while a matching subscriber is full. */

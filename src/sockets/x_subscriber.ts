@@ -234,20 +234,23 @@ export interface XSubscriberOptions extends SocketOptions {
  * ```
  */
 export class XSubscriber extends Socket {
+  #pattern: XSubPattern;
   /** Makes an XSUB socket (linger defaults to 0). */
   constructor(options: XSubscriberOptions = {}) {
-    super("XSUB", (host) => new XSubPattern(host, false), options);
+    let pattern: XSubPattern | undefined;
+    super("XSUB", (host) => (pattern = new XSubPattern(host, false)), options);
+    this.#pattern = pattern!;
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    (this.pattern as XSubPattern).dispose();
+    this.#pattern.dispose();
   }
 
   /** ZMQ_TOPICS_COUNT: number of distinct prefixes currently subscribed to. */
   get topicCount(): number {
-    return (this.pattern as XSubPattern).topicCount;
+    return this.#pattern.topicCount;
   }
 
   /** ZMQ_CONFLATE: keep only the newest message received (set before bind/connect). */

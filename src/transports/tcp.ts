@@ -53,14 +53,14 @@ export function toZmqError(err: unknown, address: string): ZmqError {
  * ```
  */
 export const tcpTransport: StreamTransport = {
-  async listen(endpoint: Endpoint, runtime: Runtime, _options: ListenOptions): Promise<Bound> {
+  listen(endpoint: Endpoint, runtime: Runtime, _options: ListenOptions): Promise<Bound> {
     if (endpoint.transport !== "tcp") throw new TypeError("tcpTransport needs a tcp endpoint");
-    try {
-      const listener = await runtime.listenTcp(endpoint.host, endpoint.port);
-      return { listener, endpoint: formatTcpEndpoint(endpoint.host, listener.port) };
-    } catch (err) {
-      throw toZmqError(err, endpoint.text);
-    }
+    return runtime.listenTcp(endpoint.host, endpoint.port).then(
+      (listener) => ({ listener, endpoint: formatTcpEndpoint(endpoint.host, listener.port) }),
+      (err) => {
+        throw toZmqError(err, endpoint.text);
+      },
+    );
   },
 
   connect(endpoint: Endpoint, runtime: Runtime, options: ConnectOptions): Promise<Conn> {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Socket, SocketEvent } from "../../mod.ts";
 import type { Pipe } from "../../src/pipe.ts";
-import type { Pattern } from "../../src/sockets/pattern.ts";
+import { patternOf } from "../../src/sockets/socket.ts";
 import { sleep } from "../_helpers.ts";
 
 /** Every handshake-related event of a socket, in order. */
@@ -39,7 +39,7 @@ export function errorOf(
 /** The pipes a socket attaches from now on (test-only peek at the pattern, to read what the handshake stored). */
 export function watchPipes(socket: Socket): Pipe[] {
   const pipes: Pipe[] = [];
-  const pattern = (socket as unknown as { pattern: Pattern }).pattern;
+  const pattern = patternOf(socket);
   const attach = pattern.attach.bind(pattern);
   pattern.attach = (pipe) => {
     pipes.push(pipe);
