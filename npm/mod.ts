@@ -75,3 +75,4 @@ export {
   type ZapReply,
   type ZapRequest,
 } from "../src/authenticator.ts";
+export { Proxy, type ProxyOptions } from "../src/proxy.ts";
