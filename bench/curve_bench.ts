@@ -25,7 +25,8 @@
  * deno run -A bench/curve_bench.ts --quick    # a tenth of the messages, one repetition
  * ```
  *
- * Flags: `--reps=N` (default 3), `--quick`, `--no-cross`, `--no-null`.
+ * Flags: `--reps=N` (default 3), `--quick`, `--no-cross`, `--no-null`,
+ * `--only=thr` or `--only=hs` (throughput or handshakes only).
  * Under `deno bench` this file does nothing.
  *
  * @module
@@ -341,61 +342,66 @@ async function main(): Promise<void> {
         .stdout,
     ).trim() || "?";
     console.log(`Deno ${Deno.version.deno}, V8 ${Deno.version.v8}; libzmq ${libzmq}; ${reps} rep(s), median`);
+    const only = flag("only");
     console.log("");
-    console.log("| scenario | size | zmq-ts msg/s | zmq-ts MB/s | libzmq msg/s | libzmq MB/s | zmq-ts / libzmq |");
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    const pairs: [Impl, Impl][] = [["zmq-ts", "zmq-ts"], ["libzmq", "libzmq"]];
-    for (const mech of mechs) {
-      for (const { label, size, count } of SIZES) {
-        const n = Math.max(1000, Math.round(count * scale));
-        const results = new Map<string, { msg: number[]; mb: number[] }>();
-        const crossPairs: [Impl, Impl][] = cross && mech === "CURVE"
-          ? [["zmq-ts", "libzmq"], ["libzmq", "zmq-ts"]]
-          : [];
-        for (let r = 0; r < reps; r++) {
-          const order = [...pairs, ...crossPairs];
-          if (r % 2 === 1) order.reverse();
-          for (const [s, recv] of order) {
-            const res = await runner.throughput(s, recv, mech, size, n);
-            const key = `${s}→${recv}`;
-            const entry = results.get(key) ?? { msg: [], mb: [] };
-            entry.msg.push(res.msgPerSec);
-            entry.mb.push(res.mbPerSec);
-            results.set(key, entry);
+    if (only !== "hs") {
+      console.log("| scenario | size | zmq-ts msg/s | zmq-ts MB/s | libzmq msg/s | libzmq MB/s | zmq-ts / libzmq |");
+      console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+      const pairs: [Impl, Impl][] = [["zmq-ts", "zmq-ts"], ["libzmq", "libzmq"]];
+      for (const mech of mechs) {
+        for (const { label, size, count } of SIZES) {
+          const n = Math.max(1000, Math.round(count * scale));
+          const results = new Map<string, { msg: number[]; mb: number[] }>();
+          const crossPairs: [Impl, Impl][] = cross && mech === "CURVE"
+            ? [["zmq-ts", "libzmq"], ["libzmq", "zmq-ts"]]
+            : [];
+          for (let r = 0; r < reps; r++) {
+            const order = [...pairs, ...crossPairs];
+            if (r % 2 === 1) order.reverse();
+            for (const [s, recv] of order) {
+              const res = await runner.throughput(s, recv, mech, size, n);
+              const key = `${s}→${recv}`;
+              const entry = results.get(key) ?? { msg: [], mb: [] };
+              entry.msg.push(res.msgPerSec);
+              entry.mb.push(res.mbPerSec);
+              results.set(key, entry);
+            }
+          }
+          const ts = results.get("zmq-ts→zmq-ts")!;
+          const lz = results.get("libzmq→libzmq")!;
+          const ratio = median(ts.msg) / median(lz.msg);
+          console.log(
+            `| ${mech} PUSH→PULL ×${n} | ${label} | ${fmt(median(ts.msg))} | ${fmt(median(ts.mb))} | ` +
+              `${fmt(median(lz.msg))} | ${fmt(median(lz.mb))} | ${ratio.toFixed(2)} |`,
+          );
+          for (const [s, recv] of crossPairs) {
+            const c = results.get(`${s}→${recv}`)!;
+            console.log(
+              `| ${mech} cross: ${s} PUSH → ${recv} PULL | ${label} | ${fmt(median(c.msg))} msg/s | ` +
+                `${fmt(median(c.mb))} MB/s | | | ${(median(c.msg) / median(lz.msg)).toFixed(2)} |`,
+            );
           }
         }
-        const ts = results.get("zmq-ts→zmq-ts")!;
-        const lz = results.get("libzmq→libzmq")!;
-        const ratio = median(ts.msg) / median(lz.msg);
-        console.log(
-          `| ${mech} PUSH→PULL ×${n} | ${label} | ${fmt(median(ts.msg))} | ${fmt(median(ts.mb))} | ` +
-            `${fmt(median(lz.msg))} | ${fmt(median(lz.mb))} | ${ratio.toFixed(2)} |`,
-        );
-        for (const [s, recv] of crossPairs) {
-          const c = results.get(`${s}→${recv}`)!;
-          console.log(
-            `| ${mech} cross: ${s} PUSH → ${recv} PULL | ${label} | ${fmt(median(c.msg))} msg/s | ` +
-              `${fmt(median(c.mb))} MB/s | | | ${(median(c.msg) / median(lz.msg)).toFixed(2)} |`,
-          );
-        }
       }
+      console.log("");
     }
-    console.log("");
-    console.log("| handshakes (new DEALER, connect, handshake, close) | zmq-ts /s | libzmq /s | zmq-ts / libzmq |");
-    console.log("| --- | ---: | ---: | ---: |");
-    for (const mech of mechs) {
-      const n = Math.max(50, Math.round(HANDSHAKES * (quick ? 0.3 : 1)));
-      const ts: number[] = [];
-      const lz: number[] = [];
-      for (let r = 0; r < reps; r++) {
-        const order: Impl[] = r % 2 === 0 ? ["zmq-ts", "libzmq"] : ["libzmq", "zmq-ts"];
-        for (const impl of order) {
-          (impl === "zmq-ts" ? ts : lz).push((await runner.handshakes(impl, impl, mech, n)).perSec);
+    if (only !== "thr") {
+      console.log("| handshakes (new DEALER, connect, handshake, close) | zmq-ts /s | libzmq /s | zmq-ts / libzmq |");
+      console.log("| --- | ---: | ---: | ---: |");
+      for (const mech of mechs) {
+        const n = Math.max(50, Math.round(HANDSHAKES * (quick ? 0.3 : 1)));
+        const ts: number[] = [];
+        const lz: number[] = [];
+        for (let r = 0; r < reps; r++) {
+          const order: Impl[] = r % 2 === 0 ? ["zmq-ts", "libzmq"] : ["libzmq", "zmq-ts"];
+          for (const impl of order) {
+            (impl === "zmq-ts" ? ts : lz).push((await runner.handshakes(impl, impl, mech, n)).perSec);
+          }
         }
+        console.log(
+          `| ${mech} ×${n} | ${fmt(median(ts))} | ${fmt(median(lz))} | ${(median(ts) / median(lz)).toFixed(2)} |`,
+        );
       }
-      console.log(
-        `| ${mech} ×${n} | ${fmt(median(ts))} | ${fmt(median(lz))} | ${(median(ts) / median(lz)).toFixed(2)} |`,
-      );
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
