@@ -27,11 +27,11 @@ import { COMPATIBLE_TYPES, type Message, type SocketTypeName } from "../types.ts
 /** Stop packing messages into one write once it holds this many bytes. */
 export const WRITE_BATCH_BYTES = 256 * 1024;
 /** A queue this long is written at once, without waiting for more. */
-const COALESCE_MESSAGES = 256;
+const COALESCE_MESSAGES = 1024;
 /** Write once the queue has not grown for this many microtask turns. */
 const COALESCE_IDLE_TURNS = 3;
 /** Never wait more than this many microtask turns for a batch. */
-const COALESCE_MAX_TURNS = 512;
+const COALESCE_MAX_TURNS = 2048;
 
 /** Why an engine stopped. */
 export type EngineEnd =
@@ -515,22 +515,32 @@ export class ZmtpEngine {
       return;
     }
     this.#flushScheduled = true;
-    this.#coalesce(queued, 0, 0);
+    this.#coalesceLast = queued;
+    this.#coalesceIdle = 0;
+    this.#coalesceTurns = 0;
+    queueMicrotask(this.#coalesceTurn);
   };
 
-  #coalesce(last: number, idle: number, hops: number): void {
-    queueMicrotask(() => {
-      if (this.#state === STATE_DONE) return;
-      const queued = this.#pipe?.outbound.length ?? 0;
-      if (queued === last) idle++;
-      else idle = 0;
-      if (queued >= COALESCE_MESSAGES || idle >= COALESCE_IDLE_TURNS || hops >= COALESCE_MAX_TURNS) {
-        this.#flush();
-      } else {
-        this.#coalesce(queued, idle, hops + 1);
-      }
-    });
-  }
+  #coalesceLast = 0;
+  #coalesceIdle = 0;
+  #coalesceTurns = 0;
+
+  /** One microtask turn of waiting for a batch (see {@linkcode ZmtpEngine.#afterWrite}). */
+  #coalesceTurn = (): void => {
+    if (this.#state === STATE_DONE) return;
+    const queued = this.#pipe?.outbound.length ?? 0;
+    if (queued === this.#coalesceLast) this.#coalesceIdle++;
+    else this.#coalesceIdle = 0;
+    this.#coalesceLast = queued;
+    if (
+      queued >= COALESCE_MESSAGES || this.#coalesceIdle >= COALESCE_IDLE_TURNS ||
+      ++this.#coalesceTurns >= COALESCE_MAX_TURNS
+    ) {
+      this.#flush();
+    } else {
+      queueMicrotask(this.#coalesceTurn);
+    }
+  };
 
   #notifyDrained(): void {
     if (this.#drainWaiters.length === 0 || !this.#isDrained()) return;
