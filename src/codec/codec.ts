@@ -66,6 +66,13 @@ export interface FrameDecoder {
   feed(chunk: Uint8Array, onFrame: FrameHandler): void;
   /** Bytes held for a frame that is not complete yet. */
   readonly buffered: number;
+  /**
+   * Optional. Inside a large frame that spans reads, the rest of that
+   * frame's body, so the next read can land there directly; pass the filled
+   * prefix to {@linkcode FrameDecoder.feed}, which then copies nothing.
+   * `null` when there is no such body (between frames, or a small one).
+   */
+  bodyBuffer?(): Uint8Array | null;
   /** Releases resources (Wasm memory). The decoder is unusable afterwards. */
   dispose(): void;
 }

@@ -28,6 +28,8 @@ import {
 export const PREALLOCATE_MAX = 8 * 1024 * 1024;
 /** Bodies of at least this size are written as they are, without a copy into the batch buffer. */
 export const ZERO_COPY_MIN = 8 * 1024;
+/** {@linkcode FrameDecoder.bodyBuffer} offers a body only when at least this much of it is still to come. */
+export const BODY_READ_MIN = 32 * 1024;
 /** Size of each of the encoder's two reusable batch buffers. */
 export const BATCH_BUFFER_SIZE = 64 * 1024;
 
@@ -158,12 +160,23 @@ class JsDecoder implements FrameDecoder {
     this.#body = size <= PREALLOCATE_MAX ? new Uint8Array(size) : null;
   }
 
+  bodyBuffer(): Uint8Array | null {
+    const body = this.#body;
+    if (this.#state !== STATE_BODY || body === null || this.#size - this.#received < BODY_READ_MIN) return null;
+    return body.subarray(this.#received);
+  }
+
   /** Adds body bytes from `chunk` at `pos`; returns the position after them. */
   #continueBody(chunk: Uint8Array, pos: number, onFrame: FrameHandler): number {
     const take = Math.min(this.#size - this.#received, chunk.length - pos);
     const part = chunk.subarray(pos, pos + take);
-    if (this.#body) this.#body.set(part, this.#received);
-    else if (take > 0) this.#pieces.push(part);
+    const target = this.#body;
+    if (target !== null) {
+      // A read that landed in bodyBuffer() is already in place.
+      if (part.buffer !== target.buffer || part.byteOffset !== target.byteOffset + this.#received) {
+        target.set(part, this.#received);
+      }
+    } else if (take > 0) this.#pieces.push(part);
     this.#received += take;
     if (this.#received < this.#size) return chunk.length;
     let body = this.#body;

@@ -175,7 +175,11 @@ export class ZmtpEngine {
       this.#preparing = m.prepare();
       this.#preparing.catch(() => {}); // handled once the greeting is in
     }
-    this.#conn.start({ data: (chunk) => this.#onData(chunk), end: (error) => this.#onEnd(error) });
+    this.#conn.start({
+      data: (chunk) => this.#onData(chunk),
+      end: (error) => this.#onEnd(error),
+      readTarget: () => (this.#state === STATE_TRAFFIC ? this.#decoder.bodyBuffer?.() ?? null : null),
+    });
     this.#write([encodeGreeting({ mechanism: m.name, asServer: m.asServer })]);
     if (this.#options.handshakeInterval > 0) {
       this.#handshakeTimer = setTimeout(() => {

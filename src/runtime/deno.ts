@@ -78,6 +78,14 @@ class DenoConn implements Conn {
           await new Promise<void>((resolve) => (this.#resume = resolve));
           continue;
         }
+        const target = handler.readTarget?.() ?? null;
+        if (target !== null) {
+          // Straight into a large frame's body: no copy after the read.
+          const n = await this.#conn.read(target);
+          if (n === null) break;
+          handler.data(target.subarray(0, n));
+          continue;
+        }
         if (SLAB_SIZE - offset < MIN_READ) {
           slab = new Uint8Array(SLAB_SIZE);
           offset = 0;

@@ -15,6 +15,12 @@ export interface ConnHandler {
   data(chunk: Uint8Array): void;
   /** The connection ended: `error` is undefined for an orderly EOF. */
   end(error?: Error): void;
+  /**
+   * Optional: where the next read should land (the rest of a large frame's
+   * body), or `null` for the adapter's own buffers. Adapters that cannot
+   * choose where reads land ignore it.
+   */
+  readTarget?(): Uint8Array | null;
 }
 
 /** One connected byte stream (a TCP or Unix socket). */

@@ -119,3 +119,27 @@ for (const codec of CODECS) {
     encoder.dispose();
   });
 }
+
+for (const codec of CODECS.filter((c) => c.kind === "js")) {
+  test(`${codec.kind} codec - reads that land in bodyBuffer() complete a large frame without a copy`, () => {
+    const decoder = codec.decoder();
+    assert.ok(decoder.bodyBuffer !== undefined);
+    const body = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+    const header = new Uint8Array([0x02, 0, 0, 0, 0, 0, 0x04, 0x93, 0xe0]); // 300 000
+    const frames: Uint8Array[] = [];
+    const onFrame = (b: Uint8Array) => frames.push(b);
+    decoder.feed(concat([header, body.subarray(0, 1000)]), onFrame);
+    let at = 1000;
+    for (let target = decoder.bodyBuffer!(); target !== null; target = decoder.bodyBuffer!()) {
+      const n = Math.min(target.length, 65536);
+      target.set(body.subarray(at, at + n));
+      decoder.feed(target.subarray(0, n), onFrame);
+      at += n;
+    }
+    decoder.feed(body.subarray(at), onFrame);
+    assert.equal(frames.length, 1);
+    assert.deepEqual(frames[0], body);
+    assert.equal(decoder.bodyBuffer!(), null, "between frames there is no body to read into");
+    decoder.dispose();
+  });
+}
