@@ -259,3 +259,37 @@ Deno.test("tcp - events: bind, accept, handshake, connect, disconnect, close, en
     assert.ok(seen.includes(e), `${e} in ${seen.join(", ")}`);
   }
 });
+
+Deno.test("tcp - immediate: messages go only to completed connections", async () => {
+  const deadPort = freePort();
+  await using pull = new Pull();
+  await pull.bind("tcp://127.0.0.1:*");
+  await using push = new Push({ immediate: true, linger: 0, sendTimeout: 100 });
+  push.connect(`tcp://127.0.0.1:${deadPort}`); // never answers
+  await assert.rejects(push.send("nowhere to go"), { code: "EAGAIN" }); // no completed connection: mute
+  const ready = new Promise((resolve) => push.events.on("handshake", resolve));
+  push.connect(pull.lastEndpoint!);
+  await ready;
+  for (let i = 0; i < 4; i++) await push.send(`m${i}`);
+  const got = [];
+  for (let i = 0; i < 4; i++) got.push(text((await withTimeout(pull.receive(), 5000, "receive"))[0]));
+  assert.deepEqual(got, ["m0", "m1", "m2", "m3"], "nothing was queued for the dead endpoint");
+});
+
+Deno.test("tcp - without immediate, round-robin queues on a pipe whose peer is not there yet", async () => {
+  const laterPort = freePort();
+  await using pull = new Pull();
+  await pull.bind("tcp://127.0.0.1:*");
+  await using push = new Push({ linger: 0 });
+  push.connect(`tcp://127.0.0.1:${laterPort}`);
+  push.connect(pull.lastEndpoint!);
+  for (let i = 0; i < 4; i++) await push.send(`m${i}`);
+  const first = [];
+  for (let i = 0; i < 2; i++) first.push(text((await withTimeout(pull.receive(), 5000, "receive"))[0]));
+  assert.equal(first.length, 2, "half went to the live peer");
+  await using late = new Pull();
+  await late.bind(`tcp://127.0.0.1:${laterPort}`);
+  const rest = [];
+  for (let i = 0; i < 2; i++) rest.push(text((await withTimeout(late.receive(), 5000, "late receive"))[0]));
+  assert.deepEqual([...first, ...rest].sort(), ["m0", "m1", "m2", "m3"]);
+});
