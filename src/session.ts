@@ -72,7 +72,11 @@ function reportEnd(owner: SessionOwner, address: string, end: EngineEnd, duringH
   if (duringHandshake) {
     if (end.kind === "protocol") owner.emit({ type: "handshake:error:protocol", address, error: end.error });
     else if (end.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error: end.error });
-    else if (end.kind === "timeout") owner.emit({ type: "handshake:error:other", address, error: end.error });
+    else {
+      // A timeout, or the peer closing mid-handshake: libzmq's HANDSHAKE_FAILED_NO_DETAIL in both cases.
+      const error = end.error ?? new Error("Connection closed during the handshake");
+      owner.emit({ type: "handshake:error:other", address, error });
+    }
   }
   owner.emit({ type: "disconnect", address });
 }
