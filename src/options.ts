@@ -221,6 +221,26 @@ export function defaultOption(type: SocketTypeName, name: string): unknown {
   return OPTION_SPECS[name]?.default;
 }
 
+/**
+ * Every option a socket type has, with its default, as a plain object.
+ *
+ * @example Usage
+ * ```ts
+ * import { optionDefaults } from "./options.ts";
+ * import assert from "node:assert/strict";
+ * const pub = optionDefaults("PUB");
+ * assert.equal(pub.noDrop, false);
+ * assert.equal("mandatory" in pub, false);
+ * ```
+ */
+export function optionDefaults(type: SocketTypeName): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.create(null);
+  for (const [name, spec] of Object.entries(OPTION_SPECS)) {
+    if (spec.types === undefined || spec.types.includes(type)) values[name] = defaultOption(type, name);
+  }
+  return values;
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);

@@ -182,6 +182,14 @@ export class Pipe {
   readonly shared: boolean = false;
   /** Per-pattern scratch space (e.g. subscription state); owned by the socket type. */
   state: unknown = undefined;
+  /** Fair-queue bookkeeping (src/routing/fq.ts): attached, and in the active list. */
+  fqAttached = false;
+  /** Whether the fair queue counts this pipe as possibly readable. */
+  fqActive = false;
+  /** Load-balancer bookkeeping (src/routing/lb.ts): attached, and in the active list. */
+  lbAttached = false;
+  /** Whether the load balancer counts this pipe as writable. */
+  lbActive = false;
 
   /** Makes a pipe with the given high-water marks; `conflate` makes both queues keep only the newest message. */
   constructor(

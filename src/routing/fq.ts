@@ -30,9 +30,7 @@ import type { Message } from "../types.ts";
  * ```
  */
 export class FairQueue {
-  #pipes = new Set<Pipe>();
   #active: Pipe[] = [];
-  #isActive = new Set<Pipe>();
   #current = 0;
   #onReadable: () => void;
   /** The pipe the last message returned by {@linkcode FairQueue.recv} came from. */
@@ -50,7 +48,7 @@ export class FairQueue {
 
   /** Starts reading from a pipe. */
   attach(pipe: Pipe): void {
-    this.#pipes.add(pipe);
+    pipe.fqAttached = true;
     pipe.inbound.onReadable = () => {
       this.#activate(pipe);
       this.#onReadable();
@@ -72,24 +70,21 @@ export class FairQueue {
   }
 
   #forget(pipe: Pipe): void {
-    this.#pipes.delete(pipe);
+    pipe.fqAttached = false;
     pipe.inbound.onReadable = null;
-    if (this.#isActive.has(pipe)) {
-      const i = this.#active.indexOf(pipe);
-      this.#removeActiveAt(i);
-    }
+    if (pipe.fqActive) this.#removeActiveAt(this.#active.indexOf(pipe));
   }
 
   #activate(pipe: Pipe): void {
-    if (!this.#isActive.has(pipe) && this.#pipes.has(pipe)) {
-      this.#isActive.add(pipe);
+    if (!pipe.fqActive && pipe.fqAttached) {
+      pipe.fqActive = true;
       this.#active.push(pipe);
     }
   }
 
   #removeActiveAt(i: number): void {
     const active = this.#active;
-    this.#isActive.delete(active[i]);
+    active[i].fqActive = false;
     const last = active.pop()!;
     if (i < active.length) active[i] = last;
   }

@@ -30,8 +30,7 @@ import type { Message } from "../types.ts";
  */
 export class LoadBalancer {
   #active: Pipe[] = [];
-  #isActive = new Set<Pipe>();
-  #pipes = new Set<Pipe>();
+  #size = 0;
   #current = 0;
   #onWritable: () => void;
   /** The pipe the last message went to. */
@@ -44,12 +43,13 @@ export class LoadBalancer {
 
   /** Number of pipes attached. */
   get size(): number {
-    return this.#pipes.size;
+    return this.#size;
   }
 
   /** Starts sending to a pipe. */
   attach(pipe: Pipe): void {
-    this.#pipes.add(pipe);
+    if (!pipe.lbAttached) this.#size++;
+    pipe.lbAttached = true;
     pipe.outbound.onWritable = () => {
       this.#activate(pipe);
       this.#onWritable();
@@ -60,21 +60,22 @@ export class LoadBalancer {
 
   /** Stops sending to a pipe. */
   detach(pipe: Pipe): void {
-    this.#pipes.delete(pipe);
+    if (pipe.lbAttached) this.#size--;
+    pipe.lbAttached = false;
     pipe.outbound.onWritable = null;
-    if (this.#isActive.has(pipe)) this.#removeActiveAt(this.#active.indexOf(pipe));
+    if (pipe.lbActive) this.#removeActiveAt(this.#active.indexOf(pipe));
   }
 
   #activate(pipe: Pipe): void {
-    if (!this.#isActive.has(pipe) && this.#pipes.has(pipe)) {
-      this.#isActive.add(pipe);
+    if (!pipe.lbActive && pipe.lbAttached) {
+      pipe.lbActive = true;
       this.#active.push(pipe);
     }
   }
 
   #removeActiveAt(i: number): void {
     const active = this.#active;
-    this.#isActive.delete(active[i]);
+    active[i].lbActive = false;
     const last = active.pop()!;
     if (i < active.length) active[i] = last;
   }

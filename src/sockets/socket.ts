@@ -16,7 +16,7 @@ import { Observer, type SocketEvent } from "../events.ts";
 import { createMechanism, securityMechanismOf, ZAP_CLIENT_KEY } from "../mechanisms/factory.ts";
 import { ZAP_ENDPOINT } from "../mechanisms/zap.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
-import { checkOption, type CommonOptions, defaultOption } from "../options.ts";
+import { checkOption, type CommonOptions, optionDefaults } from "../options.ts";
 import { Pipe } from "../pipe.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { BindSession, ConnectSession, type SessionOwner } from "../session.ts";
@@ -112,7 +112,8 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   readonly events: Observer = new Observer();
   /** The socket type's behaviour. */
   readonly #pattern: Pattern;
-  #options = new Map<string, unknown>();
+  /** Every option of this socket type, defaults filled in (a plain object: read on every send and receive). */
+  #values: Record<string, unknown>;
   #binds: (BindSession | InprocBinding)[] = [];
   #connects: (ConnectSession | InprocConnection)[] = [];
   #closed = false;
@@ -131,6 +132,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   ) {
     this.type = type;
     this.context = options.context ?? getDefaultContext();
+    this.#values = optionDefaults(type);
     this.#pattern = makePattern({
       wakeReceive: () => this.#wakeReceive(),
       wakeSend: () => this.#wakeSend(),
@@ -148,13 +150,12 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
 
   /** Reads an option by name (its default when never set). */
   protected getOption<T>(name: string): T {
-    if (this.#options.has(name)) return this.#options.get(name) as T;
-    return defaultOption(this.type, name) as T;
+    return this.#values[name] as T;
   }
 
   /** Validates and sets an option by name; throws `TypeError`/`RangeError`. */
   protected setOption(name: string, value: unknown): void {
-    this.#options.set(name, checkOption(this.type, name, value));
+    this.#values[name] = checkOption(this.type, name, value);
   }
 
   /** ZMQ_SNDHWM: messages queued per peer before send blocks or drops (0 = no limit). Default 1000. */
@@ -597,7 +598,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     }
     if (message === undefined) return;
     this.#recvWaiter = null;
-    clearTimeout(waiter.timer);
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     waiter.resolve(this.#native(message));
   }
 
