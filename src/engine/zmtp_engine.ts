@@ -26,6 +26,10 @@ import { COMPATIBLE_TYPES, type Message, type SocketTypeName } from "../types.ts
 
 /** Stop packing messages into one write once it holds this many bytes. */
 export const WRITE_BATCH_BYTES = 256 * 1024;
+/** Frames at least this large make the next read small (see #readTarget). */
+const LARGE_FRAME = 64 * 1024;
+/** The size of that small read. */
+const HEADER_READ_SIZE = 16 * 1024;
 /** A queue this long is written at once, without waiting for more. */
 const COALESCE_MESSAGES = 1024;
 /** Write once the queue has not grown for this many microtask turns. */
@@ -178,7 +182,7 @@ export class ZmtpEngine {
     this.#conn.start({
       data: (chunk) => this.#onData(chunk),
       end: (error) => this.#onEnd(error),
-      readTarget: () => (this.#state === STATE_TRAFFIC ? this.#decoder.bodyBuffer?.() ?? null : null),
+      readTarget: this.#readTarget,
     });
     this.#write([encodeGreeting({ mechanism: m.name, asServer: m.asServer })]);
     if (this.#options.handshakeInterval > 0) {
@@ -242,8 +246,19 @@ export class ZmtpEngine {
     return chunk.subarray(take);
   }
 
+  /** Where the next read should land (see ConnHandler.readTarget). */
+  #readTarget = (): Uint8Array | null => {
+    if (this.#state !== STATE_TRAFFIC || this.#decoder.bodyBuffer === undefined) return null;
+    const body = this.#decoder.bodyBuffer();
+    if (body !== null) return body;
+    // After a large frame, read only the next header and the start of its body, so that the rest of
+    // a large body is read in place rather than copied out of a big read buffer.
+    return this.#largeFrames ? new Uint8Array(HEADER_READ_SIZE) : null;
+  };
+
   #onFrame = (body: Uint8Array, flags: number): void => {
     if (this.#state === STATE_TRAFFIC) {
+      this.#largeFrames = body.length >= LARGE_FRAME;
       const mechanism = this.#mechanism;
       if (mechanism.decode !== undefined) mechanism.decode(body, this.#onTrafficFrame);
       else this.#onTrafficFrame(body, flags);
@@ -525,6 +540,7 @@ export class ZmtpEngine {
     queueMicrotask(this.#coalesceTurn);
   };
 
+  #largeFrames = false;
   #coalesceLast = 0;
   #coalesceIdle = 0;
   #coalesceTurns = 0;
