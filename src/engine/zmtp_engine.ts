@@ -26,6 +26,8 @@ import { COMPATIBLE_TYPES, type Message, type SocketTypeName } from "../types.ts
 
 /** Stop packing messages into one write once it holds this many bytes. */
 export const WRITE_BATCH_BYTES = 256 * 1024;
+/** Schedules microtasks: a promise job is cheaper than `queueMicrotask` (which Node wraps for async hooks). */
+const RESOLVED: Promise<void> = Promise.resolve();
 /** Frames at least this large make the next read small (see #readTarget). */
 const LARGE_FRAME = 64 * 1024;
 /** The size of that small read. */
@@ -453,7 +455,7 @@ export class ZmtpEngine {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writing || this.#state === STATE_DONE) return;
     this.#flushScheduled = true;
-    queueMicrotask(this.#flush);
+    RESOLVED.then(this.#flush);
   }
 
   #flush = (): void => {
@@ -537,7 +539,7 @@ export class ZmtpEngine {
     this.#coalesceLast = queued;
     this.#coalesceIdle = 0;
     this.#coalesceTurns = 0;
-    queueMicrotask(this.#coalesceTurn);
+    RESOLVED.then(this.#coalesceTurn);
   };
 
   #largeFrames = false;
@@ -558,7 +560,7 @@ export class ZmtpEngine {
     ) {
       this.#flush();
     } else {
-      queueMicrotask(this.#coalesceTurn);
+      RESOLVED.then(this.#coalesceTurn);
     }
   };
 

@@ -106,6 +106,26 @@ class NodeConn implements Conn {
     if (socket.destroyed || !socket.writable) {
       return Promise.reject(new RuntimeError("EPIPE", "Write failed: the connection is closed"));
     }
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    if (total > 0 && total <= COPY_WRITE_MAX) {
+      // Small batches are copied, so the caller may reuse its buffers at once: waiting for Node's callback
+      // would leave only one write in flight and stall a fast sender. While Node's buffer has room
+      // (write() returns true) the promise resolves now; failures still end the connection.
+      const copy = Buffer.allocUnsafe(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        copy.set(chunk, at);
+        at += chunk.length;
+      }
+      return new Promise<void>((resolve, reject) => {
+        const accepted = socket.write(copy, (err) => {
+          if (err) reject(mapError(err, "Write failed"));
+          else if (!accepted) resolve();
+        });
+        if (accepted) resolve();
+      });
+    }
     return new Promise<void>((resolve, reject) => {
       let left = chunks.length;
       let failed = false;
@@ -133,6 +153,9 @@ class NodeConn implements Conn {
     this.#socket.destroy();
   }
 }
+
+/** Writes up to this many bytes are copied and do not wait for Node's write callback. */
+const COPY_WRITE_MAX = 64 * 1024;
 
 class NodeListener implements Listener {
   readonly address: string;
