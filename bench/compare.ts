@@ -29,7 +29,9 @@
  * Other flags: `--reps=N`, `--kinds=thr,lat`, `--transports=tcp,ipc,inproc`,
  * `--sizes=16,1048576`, `--impls=zmqts-deno,zeromqjs-node,...`, `--scale=F`
  * (multiply message counts), `--no-memory`, `--no-interop`, `--write` (write
- * RESULTS.md even for a partial run), `--no-write`.
+ * RESULTS.md even for a partial run), `--no-write`, `--commit=REV` (measure a
+ * commit instead of the working tree; either way the sources are copied to a
+ * temporary directory first, so edits made during the run do not leak in).
  *
  * @module
  */
@@ -1029,7 +1031,7 @@ async function renderReport(r: ReportInput): Promise<string> {
   const loadMean = r.load.samples.reduce((a, b) => a + b, 0) / r.load.samples.length;
 
   out.push(
-    `\`deno task bench:compare\`${flags.quick ? " --quick" : ""}, ${date}, ${r.minutes.toFixed(0)} min, ${flags.reps} ${
+    `\`${["deno task bench:compare", ...Deno.args].join(" ")}\`, ${date}, ${r.minutes.toFixed(0)} min, ${flags.reps} ${
       flags.reps === 1 ? "repetition" : "repetitions"
     } per measurement (median shown).`,
   );
@@ -1311,12 +1313,17 @@ async function renderReport(r: ReportInput): Promise<string> {
   out.push("");
   out.push(
     "`npm install` (Deno, Bun, esbuild and zeromq.js come as devDependencies), `apt-get install gcc libzmq3-dev`, then " +
-      "`deno task bench:compare` (about half an hour on 2 cores; `--quick` is a smoke run of a few seconds per " +
-      "implementation, `--memory` runs only the 10 M message check, see `bench/compare.ts` for the filters). It " +
-      "compiles the C peers from `bench/peers/` and bundles the tools for Node into a temporary directory, runs " +
-      "everything, and rewrites only this section. A single pairing by hand: `deno run -A bench/local_thr.ts " +
-      "tcp://127.0.0.1:5555 16 1000000` and `deno run -A bench/remote_thr.ts tcp://127.0.0.1:5555 16 1000000` (add " +
-      "`--lib=zeromq` and run the esbuild bundle with Node for zeromq.js; the C peers take the same arguments).",
+      "`deno task bench:compare` (or `deno run -A bench/compare.ts`; if `deno task` tries to fetch the package.json " +
+      "dependencies and fails, `DENO_NO_PACKAGE_JSON=1` keeps it to deno.json). A full run takes 12–20 minutes on 2 " +
+      "cores; `--commit=REV` measures a commit instead of the working tree, `--quick` is a smoke run of seconds, " +
+      "`--memory` runs only the 10 M message check, and `--kinds`, `--transports`, `--sizes`, `--impls`, `--reps`, " +
+      "`--scale` narrow it down (see `bench/compare.ts`). It copies the sources to a temporary directory, builds the " +
+      "npm package there, compiles the C peers from `bench/peers/`, bundles the tools for Node with esbuild, runs " +
+      "everything from that copy and rewrites only this section. A single pairing by hand: `deno run -A " +
+      "bench/local_thr.ts tcp://127.0.0.1:5555 16 1000000` and `deno run -A bench/remote_thr.ts tcp://127.0.0.1:5555 " +
+      "16 1000000`; `bun bench/remote_thr.ts ...` for Bun; for Node, bundle a tool with esbuild and add `--lib=zeromq` " +
+      "for zeromq.js (or set `ZMQ_TS_NPM` to the npm build for zmq-ts); the C peers take the same arguments, and so do " +
+      "libzmq's own `perf/` tools.",
   );
   return out.join("\n");
 }
