@@ -38,6 +38,12 @@ export interface DecoderOptions {
    * them; zmq-ts rejects them by default, as RFC 23 allows.
    */
   strictFlags?: boolean;
+  /**
+   * Allocates the body of a frame that spans reads. Every byte is written
+   * before the frame is handed out, so a runtime may return uninitialised
+   * memory (Node's `Buffer.allocUnsafeSlow`). Default `new Uint8Array(size)`.
+   */
+  allocate?: (size: number) => Uint8Array;
 }
 
 /**

@@ -83,7 +83,10 @@ class JsDecoder implements FrameDecoder {
   #received = 0;
   #failed: ProtocolError | null = null;
 
+  #allocate: (size: number) => Uint8Array;
+
   constructor(options: DecoderOptions) {
+    this.#allocate = options.allocate ?? ((size) => new Uint8Array(size));
     this.#maxFrameSize = options.maxFrameSize ?? -1;
     this.#strictFlags = options.strictFlags ?? true;
   }
@@ -157,7 +160,7 @@ class JsDecoder implements FrameDecoder {
     this.#flags = flags;
     this.#size = size;
     this.#received = 0;
-    this.#body = size <= PREALLOCATE_MAX ? new Uint8Array(size) : null;
+    this.#body = size <= PREALLOCATE_MAX ? this.#allocate(size) : null;
   }
 
   bodyBuffer(): Uint8Array | null {
@@ -181,7 +184,7 @@ class JsDecoder implements FrameDecoder {
     if (this.#received < this.#size) return chunk.length;
     let body = this.#body;
     if (body === null) {
-      body = new Uint8Array(this.#size);
+      body = this.#allocate(this.#size);
       let at = 0;
       for (const piece of this.#pieces) {
         body.set(piece, at);

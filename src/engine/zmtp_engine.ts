@@ -92,6 +92,8 @@ export interface EngineOptions {
   heartbeatTimeout: number;
   /** ms the peer should keep us alive, sent in PINGs. */
   heartbeatTimeToLive: number;
+  /** Allocates large frame bodies (the runtime's, if it has a faster way than `new Uint8Array`). */
+  allocate?: (size: number) => Uint8Array;
 }
 
 const STATE_GREETING: number = 0;
@@ -150,7 +152,7 @@ export class ZmtpEngine {
     this.#host = host;
     this.#options = options;
     this.peerAddress = conn.remoteAddress;
-    this.#decoder = options.codec.decoder({ maxFrameSize: options.maxMessageSize });
+    this.#decoder = options.codec.decoder({ maxFrameSize: options.maxMessageSize, allocate: options.allocate });
     this.#encoder = options.codec.encoder();
   }
 

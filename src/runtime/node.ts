@@ -333,6 +333,11 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
     return new Promise((resolve) => setImmediate(resolve));
   }
 
+  allocate(size: number): Uint8Array {
+    // Filled completely by the decoder before anyone sees it, so zero-filling would be wasted work.
+    return Buffer.allocUnsafeSlow(size);
+  }
+
   nativeFrame(bytes: Uint8Array): Uint8Array {
     return bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

@@ -117,6 +117,11 @@ export interface Runtime {
    */
   nativeFrame?(bytes: Uint8Array): Uint8Array;
   /**
+   * Optional: allocates a large frame body that the decoder fills entirely
+   * before handing it out (so it may skip zero-filling; on Node a `Buffer`).
+   */
+  allocate?(size: number): Uint8Array;
+  /**
    * Resolves after the event loop has had a turn (timers and I/O ran), as
    * cheaply as the runtime allows. Used so that a socket whose sends never
    * block (a Publisher dropping, a Router, no high-water mark) cannot starve

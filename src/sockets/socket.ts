@@ -123,6 +123,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   #sendWaiter: (Waiter<void> & { message: Message }) | null = null;
   #syncSends = 0;
   #owner: SessionOwner;
+  #allocate: ((size: number) => Uint8Array) | undefined;
 
   /** Used by subclasses: a type, its pattern, and the user's options. */
   protected constructor(
@@ -139,6 +140,8 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
       option: <T>(name: string) => this.getOption<T>(name),
     });
     PATTERNS.set(this, this.#pattern);
+    const runtime = this.context.runtime;
+    this.#allocate = runtime.allocate === undefined ? undefined : (size) => runtime.allocate!(size);
     this.#owner = this.#makeOwner();
     for (const [name, value] of Object.entries(options)) {
       if (name === "context" || value === undefined) continue;
@@ -684,6 +687,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
         heartbeatInterval: this.heartbeatInterval,
         heartbeatTimeout: this.heartbeatTimeout,
         heartbeatTimeToLive: this.heartbeatTimeToLive,
+        allocate: this.#allocate,
       }),
       createMechanism: (peerHost: string): Mechanism =>
         createMechanism({
