@@ -98,37 +98,42 @@ export class LibzmqPeer implements AsyncDisposable {
   #lines: AsyncIterator<string>;
   #disposed = false;
 
-  private constructor(child: Deno.ChildProcess) {
+  /** Wraps a running peer process (see {@linkcode LibzmqPeer.spawn}). */
+  protected constructor(child: Deno.ChildProcess) {
     this.#child = child;
     this.#writer = child.stdin.getWriter();
     this.#lines = lineIterator(child.stdout);
   }
 
-  /** Starts a peer with a socket of `type` and libzmq option names (SNDHWM, ROUTING_ID, ...). */
-  static async start(type: string, options: Record<string, number | string> = {}): Promise<LibzmqPeer> {
-    const child = new Deno.Command(PYTHON, {
-      args: [new URL("./interop/zmq_peer.py", import.meta.url).pathname],
+  /** Starts a peer script (default `interop/zmq_peer.py`) with piped stdin/stdout. */
+  protected static spawn(script: URL = new URL("./interop/zmq_peer.py", import.meta.url)): Deno.ChildProcess {
+    return new Deno.Command(PYTHON, {
+      args: [script.pathname],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
-    const peer = new LibzmqPeer(child);
+  }
+
+  /** Starts a peer with a socket of `type` and libzmq option names (SNDHWM, ROUTING_ID, ...). */
+  static async start(type: string, options: Record<string, number | string> = {}): Promise<LibzmqPeer> {
+    const peer = new LibzmqPeer(LibzmqPeer.spawn());
     await peer.ok({ op: "socket", type, options });
     return peer;
   }
 
   /** Sends a command and returns its reply (throws on a peer error unless `allowError`). */
-  async command(cmd: Record<string, unknown>, allowError = false): Promise<PeerReply> {
+  async command(cmd: Record<string, unknown>, allowError = false): Promise<PeerReply & Record<string, unknown>> {
     await this.#writer.write(enc.encode(JSON.stringify(cmd) + "\n"));
     const next = await withTimeout(this.#lines.next(), 30_000, `libzmq peer ${cmd.op}`);
     if (next.done) throw new Error(`libzmq peer exited during ${cmd.op}`);
-    const reply = JSON.parse(next.value) as PeerReply;
+    const reply = JSON.parse(next.value) as PeerReply & Record<string, unknown>;
     if (reply.error && !allowError) throw new Error(`libzmq peer ${cmd.op} failed: ${reply.error}`);
     return reply;
   }
 
   /** Like {@linkcode LibzmqPeer.command}, throwing on error. */
-  ok(cmd: Record<string, unknown>): Promise<PeerReply> {
+  ok(cmd: Record<string, unknown>): Promise<PeerReply & Record<string, unknown>> {
     return this.command(cmd);
   }
 
@@ -159,6 +164,14 @@ export class LibzmqPeer implements AsyncDisposable {
       if (typeof f !== "string") throw new Error("large frame where text was expected");
       return text(unhex(f));
     });
+  }
+
+  /** Tries to receive; `null` on timeout. */
+  async tryRecv(timeout: number): Promise<PeerFrame[] | null> {
+    const reply = await this.command({ op: "recv", timeout }, true);
+    if (reply.errno === "EAGAIN") return null;
+    if (reply.error) throw new Error(`libzmq peer recv failed: ${reply.error}`);
+    return reply.frames!;
   }
 
   /** Lets libzmq process pending commands (it acts only when the application calls in). */
