@@ -22,12 +22,12 @@ async function roundTrip(dealer: Dealer, body: string): Promise<void> {
 Deno.test(
   { name: "interop heartbeats - zmq-ts answers libzmq's PINGs, so libzmq keeps an idle connection", ignore },
   async () => {
-    // libzmq drops a peer that sends nothing for 200 ms after its PING; only our PONGs can keep this alive.
+    // libzmq drops a peer that sends nothing for 400 ms after its PING; only our PONGs can keep this alive.
     await using peer = await MonitorPeer.start({
       type: "DEALER",
       bind: "tcp://127.0.0.1:*",
       mode: "echo",
-      options: { HEARTBEAT_IVL: 50, HEARTBEAT_TIMEOUT: 200 },
+      options: { HEARTBEAT_IVL: 50, HEARTBEAT_TIMEOUT: 400 },
     });
     await using dealer = new Dealer({ linger: 0 });
     let disconnects = 0;
@@ -45,7 +45,7 @@ Deno.test(
   { name: "interop heartbeats - libzmq answers zmq-ts PINGs, so zmq-ts keeps an idle connection", ignore },
   async () => {
     await using peer = await MonitorPeer.start({ type: "DEALER", bind: "tcp://127.0.0.1:*", mode: "echo" });
-    await using dealer = new Dealer({ linger: 0, heartbeatInterval: 50, heartbeatTimeout: 200 });
+    await using dealer = new Dealer({ linger: 0, heartbeatInterval: 50, heartbeatTimeout: 400 });
     let disconnects = 0;
     dealer.events.on("disconnect", () => disconnects++);
     dealer.connect(peer.endpoint);
