@@ -14,10 +14,16 @@ import {
   type TcpConnectOptions,
 } from "./runtime.ts";
 
-/** Reads land in slabs of this size; a chunk is never overwritten once handed out. */
-const SLAB_SIZE = 256 * 1024;
-/** Start a new slab when less than this is left in the current one. */
-const MIN_READ = 16 * 1024;
+/**
+ * Reads land in slabs; a chunk is never overwritten once handed out. A
+ * connection starts with a small slab and doubles it, up to the maximum,
+ * each time a read fills all the room it was given (a busy stream), so
+ * idle and short-lived connections stay cheap.
+ */
+const SLAB_MIN = 16 * 1024;
+const SLAB_MAX = 256 * 1024;
+/** Start a new slab when less than this fraction of its size is left in the current one. */
+const SLAB_RESERVE = 16;
 
 function mapError(err: unknown, what: string): RuntimeError {
   if (err instanceof RuntimeError) return err;
@@ -70,7 +76,8 @@ class DenoConn implements Conn {
 
   async #readLoop(): Promise<void> {
     const handler = this.#handler!;
-    let slab = new Uint8Array(SLAB_SIZE);
+    let size = SLAB_MIN;
+    let slab = new Uint8Array(size);
     let offset = 0;
     try {
       while (!this.#closed) {
@@ -86,14 +93,16 @@ class DenoConn implements Conn {
           handler.data(target.subarray(0, n));
           continue;
         }
-        if (SLAB_SIZE - offset < MIN_READ) {
-          slab = new Uint8Array(SLAB_SIZE);
+        if (slab.length - offset < slab.length / SLAB_RESERVE) {
+          slab = new Uint8Array(size);
           offset = 0;
         }
+        const room = slab.length - offset;
         const n = await this.#conn.read(slab.subarray(offset));
         if (n === null) break;
         const chunk = slab.subarray(offset, offset + n);
         offset += n;
+        if (n === room && size < SLAB_MAX) size *= 2;
         handler.data(chunk);
       }
       this.#end();
