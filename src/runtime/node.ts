@@ -126,24 +126,32 @@ class NodeConn implements Conn {
         if (accepted) resolve();
       });
     }
+    // A large write: the big chunks are message bodies, which zmq-ts never reuses, so Node may keep them;
+    // the small ones may be the encoder's reusable buffers and are copied. The promise resolves as soon as
+    // Node has queued everything while its queue is below WRITE_QUEUE_MAX, so the next message can follow
+    // without waiting for this one to reach the kernel; past that, it waits for the writes to complete.
     return new Promise<void>((resolve, reject) => {
       let left = chunks.length;
       let failed = false;
-      // Each callback fires once Node has handed that chunk to the OS, so the caller may reuse it.
+      let resolved = false;
       const done = (err?: Error | null) => {
         if (failed) return;
         if (err) {
           failed = true;
           reject(mapError(err, "Write failed"));
-        } else if (--left === 0) resolve();
+        } else if (--left === 0 && !resolved) resolve();
       };
       if (left === 0) {
         resolve();
         return;
       }
       if (left > 1) socket.cork();
-      for (const chunk of chunks) socket.write(chunk, done);
+      for (const chunk of chunks) socket.write(chunk.length <= COPY_WRITE_MAX ? Buffer.from(chunk) : chunk, done);
       if (left > 1) socket.uncork();
+      if (socket.writableLength <= WRITE_QUEUE_MAX) {
+        resolved = true;
+        resolve();
+      }
     });
   }
 
@@ -156,6 +164,8 @@ class NodeConn implements Conn {
 
 /** Writes up to this many bytes are copied and do not wait for Node's write callback. */
 const COPY_WRITE_MAX = 64 * 1024;
+/** A large write resolves at once while Node's queue for the socket holds at most this many bytes. */
+const WRITE_QUEUE_MAX = 8 * 1024 * 1024;
 
 class NodeListener implements Listener {
   readonly address: string;
