@@ -60,6 +60,8 @@ class NodeConn implements Conn {
   #ended = false;
   #closing = false;
   #done = deferred();
+  /** Copy buffers Node has finished writing, ready for reuse. */
+  #spare: Buffer[] = [];
   readonly closed: Promise<void> = this.#done.promise;
 
   constructor(socket: net.Socket, unixPath: string | null) {
@@ -112,14 +114,16 @@ class NodeConn implements Conn {
       // Small batches are copied, so the caller may reuse its buffers at once: waiting for Node's callback
       // would leave only one write in flight and stall a fast sender. While Node's buffer has room
       // (write() returns true) the promise resolves now; failures still end the connection.
-      const copy = Buffer.allocUnsafe(total);
+      const buffer = this.#spare.pop() ?? Buffer.allocUnsafeSlow(COPY_WRITE_MAX);
       let at = 0;
       for (const chunk of chunks) {
-        copy.set(chunk, at);
+        buffer.set(chunk, at);
         at += chunk.length;
       }
       return new Promise<void>((resolve, reject) => {
-        const accepted = socket.write(copy, (err) => {
+        const accepted = socket.write(buffer.subarray(0, total), (err) => {
+          // Node is done with the copy: keep it for a later write (a few at most), so steady traffic allocates nothing.
+          if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
           if (err) reject(mapError(err, "Write failed"));
           else if (!accepted) resolve();
         });
@@ -164,6 +168,8 @@ class NodeConn implements Conn {
 
 /** Writes up to this many bytes are copied and do not wait for Node's write callback. */
 const COPY_WRITE_MAX = 64 * 1024;
+/** How many copy buffers a connection keeps for reuse. */
+const SPARE_BUFFERS = 4;
 /** A large write resolves at once while Node's queue for the socket holds at most this many bytes. */
 const WRITE_QUEUE_MAX = 8 * 1024 * 1024;
 
