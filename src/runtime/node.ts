@@ -130,10 +130,13 @@ class NodeConn implements Conn {
         if (accepted) resolve();
       });
     }
-    // A large write: the big chunks are message bodies, which zmq-ts never reuses, so Node may keep them;
-    // the small ones may be the encoder's reusable buffers and are copied. The promise resolves as soon as
-    // Node has queued everything while its queue is below WRITE_QUEUE_MAX, so the next message can follow
-    // without waiting for this one to reach the kernel; past that, it waits for the writes to complete.
+    // A large write. When it carries message bodies above COPY_WRITE_MAX (which zmq-ts never reuses, so Node
+    // may keep them), the small chunks (possibly the encoder's reusable buffers) are copied and the promise
+    // resolves as soon as Node has queued everything, while its queue is below WRITE_QUEUE_MAX: the next large
+    // message follows without waiting for this one to reach the kernel. Otherwise (a batch of smaller
+    // messages) nothing is copied and the promise waits for Node to finish with every chunk.
+    let large = false;
+    for (const chunk of chunks) large ||= chunk.length > COPY_WRITE_MAX;
     return new Promise<void>((resolve, reject) => {
       let left = chunks.length;
       let failed = false;
@@ -150,9 +153,11 @@ class NodeConn implements Conn {
         return;
       }
       if (left > 1) socket.cork();
-      for (const chunk of chunks) socket.write(chunk.length <= COPY_WRITE_MAX ? Buffer.from(chunk) : chunk, done);
+      for (const chunk of chunks) {
+        socket.write(large && chunk.length <= COPY_WRITE_MAX ? Buffer.from(chunk) : chunk, done);
+      }
       if (left > 1) socket.uncork();
-      if (socket.writableLength <= WRITE_QUEUE_MAX) {
+      if (large && socket.writableLength <= WRITE_QUEUE_MAX) {
         resolved = true;
         resolve();
       }
