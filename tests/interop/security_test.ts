@@ -21,28 +21,11 @@ import {
 import { bytes, HAS_LIBZMQ, hex, pseudoRandomBytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 import { assertPeerFrames, assertReceived } from "./_interop.ts";
 import { HAS_LIBZMQ_CURVE, type PeerEvent, SecurePeer } from "./_secure_peer.ts";
+import { record } from "../security/_security.ts";
 
 const ignore = !HAS_LIBZMQ;
 const ignoreCurve = !HAS_LIBZMQ || !HAS_LIBZMQ_CURVE;
 const MiB = 1024 * 1024;
-
-/** Every event of a zmq-ts socket, in order. */
-function record(socket: Socket): SocketEvent[] {
-  const events: SocketEvent[] = [];
-  for (
-    const type of [
-      "connect",
-      "connect:retry",
-      "accept",
-      "handshake",
-      "handshake:error:auth",
-      "handshake:error:protocol",
-      "handshake:error:other",
-      "disconnect",
-    ] as const
-  ) socket.events.on(type, (event) => events.push(event));
-  return events;
-}
 
 const count = (events: SocketEvent[], type: SocketEvent["type"]) => events.filter((e) => e.type === type).length;
 

@@ -1,42 +1,6 @@
-/**
- * docs/reliability.md is tested: every `ts` block is type-checked and run as
- * a program, with its URL import pointed at this checkout's mod.ts.
- */
-import assert from "node:assert/strict";
-
-const DOC = new URL("../../docs/reliability.md", import.meta.url);
-const MOD = new URL("../../mod.ts", import.meta.url).href;
-const URL_IMPORT = /https:\/\/raw\.githubusercontent\.com\/[^"]+\/mod\.ts/g;
+/** docs/reliability.md is tested: every `ts` block is type-checked and run as a program. */
+import { runDocExamples } from "../_docs.ts";
 
 Deno.test("docs/reliability.md - every example type-checks and runs", async () => {
-  const blocks = [...(await Deno.readTextFile(DOC)).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-  assert.ok(blocks.length >= 3, `found ${blocks.length} examples`);
-  const dir = await Deno.makeTempDir({ prefix: "zmq-ts-reliability-docs-" });
-  try {
-    const files: string[] = [];
-    for (const [i, block] of blocks.entries()) {
-      assert.match(block, URL_IMPORT, `example ${i + 1} imports zmq-ts by URL`);
-      const file = `${dir}/example_${i + 1}.ts`;
-      await Deno.writeTextFile(file, block.replaceAll(URL_IMPORT, MOD));
-      files.push(file);
-    }
-    const check = await new Deno.Command(Deno.execPath(), {
-      args: ["check", "--quiet", ...files],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(120_000),
-    }).output();
-    assert.ok(check.success, new TextDecoder().decode(check.stderr));
-    for (const file of files) {
-      const run = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-net", "--allow-read", "--allow-env", file],
-        stdout: "piped",
-        stderr: "piped",
-        signal: AbortSignal.timeout(60_000),
-      }).output();
-      assert.ok(run.success, `${file.split("/").pop()} failed:\n${new TextDecoder().decode(run.stderr)}`);
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await runDocExamples(new URL("../../docs/reliability.md", import.meta.url), 3);
 });
