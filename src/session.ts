@@ -100,7 +100,10 @@ export class ConnectSession implements EngineHost {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval = 0;
   #handshakes = 0;
+  /** close() was called (guards against a second call). */
   #closing = false;
+  /** No more (re)connecting: set once any lingering is over. */
+  #done = false;
   #stopped = false;
   #routingId: Uint8Array | null;
   #connecting: Promise<void> | null = null;
@@ -140,7 +143,7 @@ export class ConnectSession implements EngineHost {
   }
 
   #attempt(): void {
-    if (this.#closing || this.#stopped) return;
+    if (this.#done || this.#stopped) return;
     const owner = this.#owner;
     owner.emit({ type: "connect:delay", address: this.endpoint.text });
     this.#connecting = this.#transport.connect(this.endpoint, owner.runtime, {
@@ -148,7 +151,7 @@ export class ConnectSession implements EngineHost {
       keepAlive: owner.option<number>("tcpKeepalive") === 1,
     }).then((conn) => {
       this.#connecting = null;
-      if (this.#closing || this.#stopped) {
+      if (this.#done || this.#stopped) {
         conn.close();
         return conn.closed;
       }
@@ -163,7 +166,7 @@ export class ConnectSession implements EngineHost {
   }
 
   #retry(): void {
-    if (this.#closing || this.#stopped) return;
+    if (this.#done || this.#stopped) return;
     const owner = this.#owner;
     const base = owner.option<number>("reconnectInterval");
     if (base < 0) {
@@ -222,7 +225,7 @@ export class ConnectSession implements EngineHost {
   engineEnded(engine: ZmtpEngine, end: EngineEnd, duringHandshake: boolean): void {
     if (this.#engine === engine) this.#engine = null;
     reportEnd(this.#owner, this.endpoint.text, end, duringHandshake);
-    if (end.kind === "local" || this.#closing) return;
+    if (end.kind === "local" || this.#done) return;
     if (end.kind === "protocol" || end.kind === "auth") {
       // libzmq gives up on an endpoint after a protocol or authentication error.
       this.#stop();
@@ -241,11 +244,11 @@ export class ConnectSession implements EngineHost {
     if (this.#closing) return;
     this.#closing = true;
     const pipe = this.#pipe;
+    // While lingering the session keeps (re)connecting, so queued messages can still go out.
     if (linger !== 0 && pipe !== null && pipe.outbound.length > 0 && !this.#stopped) {
-      this.#closing = false; // keep (re)connecting while lingering
       await withLinger(this.#untilDrained(pipe), linger);
-      this.#closing = true;
     }
+    this.#done = true;
     clearTimeout(this.#timer);
     const engine = this.#engine;
     engine?.close();

@@ -614,7 +614,7 @@ export class ZmtpEngine {
     this.#encoder.dispose();
     const pipe = this.#pipe;
     if (pipe !== null) {
-      if (pipe.outbound.onReadable !== null) pipe.outbound.onReadable = null;
+      pipe.outbound.onReadable = null;
       pipe.inbound.onWritable = null;
     }
     const waiters = this.#drainWaiters;

@@ -12,8 +12,7 @@
 import type { Endpoint } from "../endpoint.ts";
 import { ZmqError } from "../errors.ts";
 import type { Conn, ConnHandler, Listener, Runtime } from "../runtime/runtime.ts";
-import { toZmqError } from "./tcp.ts";
-import type { Bound, ConnectOptions, ListenOptions, StreamTransport } from "./transport.ts";
+import { type Bound, type ConnectOptions, type ListenOptions, type StreamTransport, toZmqError } from "./transport.ts";
 
 /**
  * The longest ipc path in bytes: `sizeof(sun_path) - 1` on Linux.

@@ -5,42 +5,8 @@
  */
 
 import { type Endpoint, formatTcpEndpoint } from "../endpoint.ts";
-import { ZmqError } from "../errors.ts";
-import { type Conn, type Runtime, RuntimeError } from "../runtime/runtime.ts";
-import type { Bound, ConnectOptions, ListenOptions, StreamTransport } from "./transport.ts";
-
-/**
- * Maps a runtime failure to a `ZmqError` with the matching zeromq.js code.
- *
- * @example Usage
- * ```ts
- * import { toZmqError } from "./tcp.ts";
- * import { RuntimeError } from "../runtime/runtime.ts";
- * import assert from "node:assert/strict";
- * const err = toZmqError(new RuntimeError("EADDRINUSE", "in use"), "tcp://127.0.0.1:5555");
- * assert.equal(err.code, "EADDRINUSE");
- * ```
- */
-export function toZmqError(err: unknown, address: string): ZmqError {
-  if (err instanceof ZmqError) return err;
-  const code = err instanceof RuntimeError ? err.code : "";
-  const message = (err as Error)?.message ?? String(err);
-  switch (code) {
-    case "EADDRINUSE":
-      return new ZmqError("EADDRINUSE", `Address already in use: ${address}`, { address, cause: err });
-    case "EADDRNOTAVAIL":
-      return new ZmqError("EADDRNOTAVAIL", `Address not available on this machine: ${address}`, {
-        address,
-        cause: err,
-      });
-    case "EACCES":
-      return new ZmqError("EACCES", `Permission denied for ${address}: ${message}`, { address, cause: err });
-    case "ENOENT":
-      return new ZmqError("ENOENT", `No such file or directory: ${address}`, { address, cause: err });
-    default:
-      return new ZmqError("EINVAL", `Cannot use ${address}: ${message}`, { address, cause: err });
-  }
-}
+import type { Conn, Runtime } from "../runtime/runtime.ts";
+import { type Bound, type ConnectOptions, type ListenOptions, type StreamTransport, toZmqError } from "./transport.ts";
 
 /**
  * The tcp transport.
