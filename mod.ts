@@ -33,43 +33,4 @@ import { denoRuntime } from "./src/runtime/deno.ts";
 export const context: Context = new Context({ runtime: denoRuntime });
 setDefaultContext(context);
 
-export { Context } from "./src/context.ts";
-export { Push, type PushOptions } from "./src/sockets/push.ts";
-export { Pull, type PullOptions } from "./src/sockets/pull.ts";
-export { type ConnectOptions, Socket, type SocketOptions } from "./src/sockets/socket.ts";
-export { type EventOfType, type EventType, Observer, type SocketEvent } from "./src/events.ts";
-export {
-  AuthError,
-  ERROR_CODES,
-  type ErrorCode,
-  ProtocolError,
-  type ProtocolErrorCode,
-  type ProtocolErrorKind,
-  ZmqError,
-} from "./src/errors.ts";
-export { type Capability, capability, version, zmtpVersion } from "./src/version.ts";
-export type { CommonOptions } from "./src/options.ts";
-export type { Conn, ConnHandler, Listener, Runtime, TcpConnectOptions } from "./src/runtime/runtime.ts";
-export type { Codec, CodecKind, DecoderOptions, FrameDecoder, FrameEncoder, FrameHandler } from "./src/codec/codec.ts";
-export type { MechanismName } from "./src/codec/greeting.ts";
-export type { Metadata } from "./src/codec/command.ts";
-export type { Frame, FrameLike, Message, MessageLike, SocketTypeName } from "./src/types.ts";
-export { Pair } from "./src/sockets/pair.ts";
-export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
-export { Router, type RouterOptions } from "./src/sockets/router.ts";
-export { Request, type RequestOptions } from "./src/sockets/request.ts";
-export { Reply } from "./src/sockets/reply.ts";
-export { Publisher, type PublisherOptions } from "./src/sockets/publisher.ts";
-export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
-export { XPublisher, type XPublisherOptions } from "./src/sockets/x_publisher.ts";
-export { XSubscriber, type XSubscriberOptions } from "./src/sockets/x_subscriber.ts";
-export { z85 } from "./src/z85.ts";
-export { type CurveKey, type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/curve_keys.ts";
-export {
-  Authenticator,
-  type AuthenticatorOptions,
-  type ZapPolicyOptions,
-  type ZapReply,
-  type ZapRequest,
-} from "./src/authenticator.ts";
-export { Proxy, type ProxyOptions } from "./src/proxy.ts";
+export * from "./src/api.ts";

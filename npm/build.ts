@@ -1,7 +1,8 @@
 /**
  * Builds the npm package from the same sources as the Deno module:
  *
- * 1. checks that `npm/mod.ts` exports exactly the names `mod.ts` exports;
+ * 1. checks that `npm/mod.ts` exports exactly the names `mod.ts` exports
+ *    (both re-export `src/api.ts`);
  * 2. bundles `npm/mod.ts` with esbuild (`platform: "node"`, `node:*`
  *    external) into `npm/dist/index.mjs` (ESM) and `npm/dist/index.cjs`
  *    (CommonJS); the Wasm codec is inline, there is no native code;
@@ -14,8 +15,7 @@
  *    `exports` with import/require/types, no scripts) and a README.
  *
  * Usage: `deno run -A npm/build.ts` (or `deno task npm:build`);
- * `--check-exports` only runs step 1; `--sync-exports` first copies the
- * re-exports of `mod.ts` into `npm/mod.ts`.
+ * `--check-exports` only runs step 1.
  *
  * @module
  */
@@ -46,27 +46,6 @@ async function exportedNames(file: string): Promise<string[]> {
   return (module.symbols as { name: string }[]).map((s) => s.name).sort();
 }
 
-const MARKER = "// Keep this list in step with ../mod.ts";
-
-/**
- * Rewrites the re-exports of `npm/mod.ts` (everything after its marker
- * comment) from the re-exports of `mod.ts` (every `export ... from "./src/..."`
- * statement), so a new export in `mod.ts` reaches the npm package.
- */
-export async function syncExports(): Promise<void> {
-  const deno = await Deno.readTextFile(new URL("mod.ts", ROOT));
-  const statements = deno.match(/^export (?:type )?\{[^}]*\} from "\.\/src\/[^"]+";$/gms) ?? [];
-  const npmFile = new URL("npm/mod.ts", ROOT);
-  const npm = await Deno.readTextFile(npmFile);
-  const at = npm.indexOf(MARKER);
-  if (at < 0) throw new Error(`npm/mod.ts lacks the marker comment "${MARKER}"`);
-  const head = npm.slice(0, npm.indexOf("\n", at) + 1);
-  await Deno.writeTextFile(
-    npmFile,
-    head + statements.map((s) => s.replaceAll('"./src/', '"../src/')).join("\n") + "\n",
-  );
-}
-
 /** Fails unless `mod.ts` and `npm/mod.ts` export the same names. */
 export async function checkExports(): Promise<string[]> {
   const [deno, npm] = await Promise.all([exportedNames("mod.ts"), exportedNames("npm/mod.ts")]);
@@ -77,7 +56,7 @@ export async function checkExports(): Promise<string[]> {
       "npm/mod.ts and mod.ts export different names:" +
         (missing.length ? `\n  add to npm/mod.ts: ${missing.join(", ")}` : "") +
         (extra.length ? `\n  not in mod.ts: ${extra.join(", ")}` : "") +
-        "\n  (deno run -A npm/build.ts --sync-exports copies mod.ts's re-exports into npm/mod.ts)",
+        "\n  (both should re-export src/api.ts and define only `context` themselves)",
     );
   }
   return deno;
@@ -219,7 +198,6 @@ async function manifest(deps: Map<string, string>): Promise<void> {
 }
 
 if (import.meta.main) {
-  if (Deno.args.includes("--sync-exports")) await syncExports();
   const names = await checkExports();
   console.log(`exports match: ${names.length} names in mod.ts and npm/mod.ts`);
   if (!Deno.args.includes("--check-exports")) {

@@ -18,6 +18,7 @@ import {
 } from "./engine/zmtp_engine.ts";
 import type { SocketEvent } from "./events.ts";
 import type { Mechanism } from "./mechanisms/mechanism.ts";
+import type { OptionReader } from "./options.ts";
 import type { Pipe } from "./pipe.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import type { Bound, StreamTransport } from "./transports/transport.ts";
@@ -29,7 +30,7 @@ export interface SessionOwner {
   /** Reports an event. */
   emit(event: SocketEvent): void;
   /** Current value of an option. */
-  option<T>(name: string): T;
+  option: OptionReader;
   /** Settings for a new engine. */
   engineOptions(): EngineOptions;
   /** A mechanism for a new connection. */
@@ -129,8 +130,8 @@ export class ConnectSession implements EngineHost {
   /** Starts connecting. */
   start(): void {
     const owner = this.#owner;
-    if (owner.eagerPipes && !owner.option<boolean>("immediate")) this.#makePipe();
-    this.#interval = owner.option<number>("reconnectInterval");
+    if (owner.eagerPipes && !owner.option("immediate")) this.#makePipe();
+    this.#interval = owner.option("reconnectInterval");
     this.#attempt();
   }
 
@@ -147,8 +148,8 @@ export class ConnectSession implements EngineHost {
     const owner = this.#owner;
     owner.emit({ type: "connect:delay", address: this.endpoint.text });
     this.#connecting = this.#transport.connect(this.endpoint, owner.runtime, {
-      connectTimeout: owner.option<number>("connectTimeout"),
-      keepAlive: owner.option<number>("tcpKeepalive") === 1,
+      connectTimeout: owner.option("connectTimeout"),
+      keepAlive: owner.option("tcpKeepalive") === 1,
     }).then((conn) => {
       this.#connecting = null;
       if (this.#done || this.#stopped) {
@@ -168,12 +169,12 @@ export class ConnectSession implements EngineHost {
   #retry(): void {
     if (this.#done || this.#stopped) return;
     const owner = this.#owner;
-    const base = owner.option<number>("reconnectInterval");
+    const base = owner.option("reconnectInterval");
     if (base < 0) {
       this.#stop();
       return;
     }
-    const max = owner.option<number>("reconnectMaxInterval");
+    const max = owner.option("reconnectMaxInterval");
     let wait: number;
     if (max > base) {
       // Exponential back-off (libzmq 4.3.5): ivl, 2 ivl, 4 ivl ... capped at the maximum.
@@ -205,7 +206,7 @@ export class ConnectSession implements EngineHost {
   handshakeDone(_engine: ZmtpEngine, info: HandshakeInfo): Pipe | null {
     const owner = this.#owner;
     owner.emit({ type: "handshake", address: this.endpoint.text });
-    this.#interval = owner.option<number>("reconnectInterval");
+    this.#interval = owner.option("reconnectInterval");
     this.#handshakes++;
     let pipe = this.#pipe;
     if (pipe === null) {
@@ -231,7 +232,7 @@ export class ConnectSession implements EngineHost {
       this.#stop();
       return;
     }
-    if (this.#owner.option<boolean>("immediate") || !this.#owner.eagerPipes) this.#dropPipe();
+    if (this.#owner.option("immediate") || !this.#owner.eagerPipes) this.#dropPipe();
     // A partly received message is lost; queued outgoing messages wait for the next connection.
     this.#retry();
   }

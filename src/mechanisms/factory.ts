@@ -7,6 +7,7 @@
  */
 
 import type { Context } from "../context.ts";
+import type { OptionReader } from "../options.ts";
 import type { SocketTypeName } from "../types.ts";
 import { CurveMechanism } from "./curve.ts";
 import type { Mechanism, MechanismOptions } from "./mechanism.ts";
@@ -21,7 +22,7 @@ export interface MechanismInput {
   /** The socket's type (for `Socket-Type` and whether to send `Identity`). */
   socketType: SocketTypeName;
   /** Reads a socket option. */
-  option: (name: string) => unknown;
+  option: OptionReader;
   /** The peer's address, for ZAP. */
   peerAddress: string;
   /** The socket's context (where a ZAP handler may be bound). */
@@ -38,10 +39,12 @@ export type SecurityName = "null" | "plain" | "curve";
  * ```ts
  * import { securityMechanismOf } from "./factory.ts";
  * import assert from "node:assert/strict";
- * assert.equal(securityMechanismOf((n) => (n === "plainServer" ? true : null)), "plain");
+ * import { defaultOption, type OptionReader } from "../options.ts";
+ * const option: OptionReader = (name) => (name === "plainServer" ? true : defaultOption("PUSH", name)) as never;
+ * assert.equal(securityMechanismOf(option), "plain");
  * ```
  */
-export function securityMechanismOf(option: (name: string) => unknown): SecurityName {
+export function securityMechanismOf(option: OptionReader): SecurityName {
   if (option("plainServer") === true || option("plainUsername") !== null) return "plain";
   if (option("curveServer") === true || option("curveServerKey") !== null) return "curve";
   return "null";
@@ -78,12 +81,12 @@ export function readyProperties(
  */
 export function createMechanism(input: MechanismInput): Mechanism {
   const { option } = input;
-  const routingId = option("routingId") as string | null;
+  const routingId = option("routingId");
   const base: MechanismOptions = {
     properties: readyProperties(input.socketType, routingId),
     peerAddress: input.peerAddress,
     routingId: new TextEncoder().encode(routingId ?? ""),
-    zapDomain: (option("zapDomain") as string | null) ?? "",
+    zapDomain: option("zapDomain") ?? "",
     zap: contextZapClient(input.context),
   };
   switch (securityMechanismOf(option)) {
@@ -92,12 +95,12 @@ export function createMechanism(input: MechanismInput): Mechanism {
       return new PlainMechanism({
         ...base,
         server: false,
-        username: option("plainUsername") as string,
-        password: (option("plainPassword") as string | null) ?? "",
+        username: option("plainUsername")!,
+        password: option("plainPassword") ?? "",
       });
     case "curve": {
-      const secretKey = option("curveSecretKey") as string | null;
-      const publicKey = option("curvePublicKey") as string | null;
+      const secretKey = option("curveSecretKey");
+      const publicKey = option("curvePublicKey");
       if (secretKey === null) {
         throw new TypeError("CURVE needs curveSecretKey (and curvePublicKey for a client): see curveKeyPair()");
       }
@@ -110,7 +113,7 @@ export function createMechanism(input: MechanismInput): Mechanism {
         server: false,
         secretKey,
         publicKey,
-        serverKey: option("curveServerKey") as string,
+        serverKey: option("curveServerKey")!,
       });
     }
     default:

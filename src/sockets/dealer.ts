@@ -9,15 +9,11 @@ import { FairQueue } from "../routing/fq.ts";
 import { LoadBalancer } from "../routing/lb.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 /** Options of {@linkcode Dealer}. */
-export interface DealerOptions extends SocketOptions {
-  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  probeRouter?: boolean;
-  /** ZMQ_CONFLATE: keep only the newest message. */
-  conflate?: boolean;
-}
+export interface DealerOptions extends SocketOptionsOf<"DEALER"> {}
 
 /** DEALER's behaviour; Request builds on it. */
 export class DealerPattern implements Pattern {
@@ -34,7 +30,7 @@ export class DealerPattern implements Pattern {
   }
   /** Starts using a pipe; sends the probe if `probeRouter` is set. */
   attach(pipe: Pipe): boolean {
-    if (this.#host.option<boolean>("probeRouter")) pipe.outbound.write([new Uint8Array(0)]);
+    if (this.#host.option("probeRouter")) pipe.outbound.write([new Uint8Array(0)]);
     this.lb.attach(pipe);
     this.fq.attach(pipe);
     return true;
@@ -62,6 +58,9 @@ export class DealerPattern implements Pattern {
   }
 }
 
+/** The options of a DEALER socket, as properties (their accessors come from the option table). */
+export interface Dealer extends OptionsOf<"DEALER"> {}
+
 /**
  * A DEALER socket: an asynchronous REQ. Sends go round-robin, receives are
  * fair-queued; talking to a Reply socket, add the empty delimiter frame
@@ -87,19 +86,5 @@ export class Dealer extends Socket {
   /** Makes a DEALER socket. */
   constructor(options: DealerOptions = {}) {
     super("DEALER", (host) => new DealerPattern(host), options);
-  }
-  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  get probeRouter(): boolean {
-    return this.getOption("probeRouter");
-  }
-  set probeRouter(value: boolean) {
-    this.setOption("probeRouter", value);
-  }
-  /** ZMQ_CONFLATE: keep only the newest message (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

@@ -5,18 +5,15 @@
  * @module
  */
 
-import { Socket, type SocketOptions } from "./socket.ts";
+import { Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 import { XPubPattern } from "./x_publisher.ts";
 
 /** Options of {@linkcode Publisher}. */
-export interface PublisherOptions extends SocketOptions {
-  /** ZMQ_XPUB_NODROP: `send()` waits (or fails with EAGAIN) when a matching subscriber is full, instead of dropping. */
-  noDrop?: boolean;
-  /** ZMQ_INVERT_MATCHING: send to the subscribers whose subscriptions do *not* match. */
-  invertMatching?: boolean;
-  /** ZMQ_CONFLATE: keep only the newest message queued per subscriber. */
-  conflate?: boolean;
-}
+export interface PublisherOptions extends SocketOptionsOf<"PUB"> {}
+
+/** The options of a PUB socket, as properties (their accessors come from the option table). */
+export interface Publisher extends OptionsOf<"PUB"> {}
 
 /**
  * A PUB socket. Each message goes to every connected subscriber with a
@@ -66,27 +63,5 @@ export class Publisher extends Socket {
    */
   get subscriptionCount(): number {
     return this.#pattern.subscriptionCount;
-  }
-
-  /** ZMQ_XPUB_NODROP: `send()` waits (EAGAIN after `sendTimeout`) while a matching subscriber is full. */
-  get noDrop(): boolean {
-    return this.getOption("noDrop");
-  }
-  set noDrop(value: boolean) {
-    this.setOption("noDrop", value);
-  }
-  /** ZMQ_INVERT_MATCHING: send to the subscribers whose subscriptions do not match. */
-  get invertMatching(): boolean {
-    return this.getOption("invertMatching");
-  }
-  set invertMatching(value: boolean) {
-    this.setOption("invertMatching", value);
-  }
-  /** ZMQ_CONFLATE: keep only the newest message per subscriber (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

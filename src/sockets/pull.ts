@@ -9,13 +9,11 @@ import type { Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fq.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 /** Options of {@linkcode Pull}. */
-export interface PullOptions extends SocketOptions {
-  /** ZMQ_CONFLATE: keep only the newest incoming message. */
-  conflate?: boolean;
-}
+export interface PullOptions extends SocketOptionsOf<"PULL"> {}
 
 class PullPattern implements Pattern {
   #fq: FairQueue;
@@ -43,6 +41,9 @@ class PullPattern implements Pattern {
   }
 }
 
+/** The options of a PULL socket, as properties (their accessors come from the option table). */
+export interface Pull extends OptionsOf<"PULL"> {}
+
 /**
  * A PULL socket: the receiving end of a pipeline, fair-queueing messages
  * from every connected Push socket.
@@ -59,12 +60,5 @@ export class Pull extends Socket {
   /** Makes a PULL socket. */
   constructor(options: PullOptions = {}) {
     super("PULL", (host) => new PullPattern(host), options);
-  }
-  /** ZMQ_CONFLATE: keep only the newest message (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

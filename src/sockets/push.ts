@@ -9,13 +9,11 @@ import type { Pipe } from "../pipe.ts";
 import { LoadBalancer } from "../routing/lb.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 /** Options of {@linkcode Push}. */
-export interface PushOptions extends SocketOptions {
-  /** ZMQ_CONFLATE: keep only the newest outgoing message. */
-  conflate?: boolean;
-}
+export interface PushOptions extends SocketOptionsOf<"PUSH"> {}
 
 class PushPattern implements Pattern {
   #lb: LoadBalancer;
@@ -43,6 +41,9 @@ class PushPattern implements Pattern {
   }
 }
 
+/** The options of a PUSH socket, as properties (their accessors come from the option table). */
+export interface Push extends OptionsOf<"PUSH"> {}
+
 /**
  * A PUSH socket: the sending end of a pipeline. Messages go to connected
  * Pull sockets in turn; `send()` waits while every peer's queue is full.
@@ -64,12 +65,5 @@ export class Push extends Socket {
   /** Makes a PUSH socket. */
   constructor(options: PushOptions = {}) {
     super("PUSH", (host) => new PushPattern(host), options);
-  }
-  /** ZMQ_CONFLATE: keep only the newest message (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

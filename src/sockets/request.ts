@@ -11,17 +11,11 @@ import type { Pipe } from "../pipe.ts";
 import type { Message } from "../types.ts";
 import { DealerPattern } from "./dealer.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 /** Options of {@linkcode Request}. */
-export interface RequestOptions extends SocketOptions {
-  /** ZMQ_REQ_CORRELATE: prefix requests with an id and drop replies that do not carry it. */
-  correlate?: boolean;
-  /** ZMQ_REQ_RELAXED: allow a new request before the reply to the last one arrived. */
-  relaxed?: boolean;
-  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  probeRouter?: boolean;
-}
+export interface RequestOptions extends SocketOptionsOf<"REQ"> {}
 
 const EMPTY = new Uint8Array(0);
 
@@ -46,13 +40,13 @@ class RequestPattern implements Pattern {
   }
 
   send(message: Message): boolean {
-    if (this.#awaitingReply && !this.#host.option<boolean>("relaxed")) {
+    if (this.#awaitingReply && !this.#host.option("relaxed")) {
       throw new ZmqError(
         "EFSM",
         "Operation cannot be accomplished in current state: receive the reply before sending again",
       );
     }
-    const correlate = this.#host.option<boolean>("correlate");
+    const correlate = this.#host.option("correlate");
     let wire: Message;
     if (correlate) {
       const id = new Uint8Array(4);
@@ -80,7 +74,7 @@ class RequestPattern implements Pattern {
       // Only the peer the request went to may answer; anything malformed is dropped, as in libzmq.
       if (fq.lastPipe !== this.#pipe) continue;
       let at = 0;
-      if (this.#host.option<boolean>("correlate")) {
+      if (this.#host.option("correlate")) {
         const id = message[0];
         if (message.length < 2 || id.length !== 4) continue;
         if (new DataView(id.buffer, id.byteOffset, 4).getUint32(0, true) !== this.#requestId) continue;
@@ -97,9 +91,12 @@ class RequestPattern implements Pattern {
   }
 
   hasOut(): boolean {
-    return (!this.#awaitingReply || this.#host.option<boolean>("relaxed")) && this.#dealer.hasOut();
+    return (!this.#awaitingReply || this.#host.option("relaxed")) && this.#dealer.hasOut();
   }
 }
+
+/** The options of a REQ socket, as properties (their accessors come from the option table). */
+export interface Request extends OptionsOf<"REQ"> {}
 
 /**
  * A REQ socket: send a request, then receive its reply, in strict turn
@@ -125,26 +122,5 @@ export class Request extends Socket {
   /** Makes a REQ socket. */
   constructor(options: RequestOptions = {}) {
     super("REQ", (host) => new RequestPattern(host), options);
-  }
-  /** ZMQ_REQ_CORRELATE: tag requests with an id and drop replies that do not match. */
-  get correlate(): boolean {
-    return this.getOption("correlate");
-  }
-  set correlate(value: boolean) {
-    this.setOption("correlate", value);
-  }
-  /** ZMQ_REQ_RELAXED: allow a new request before the last reply arrived. */
-  get relaxed(): boolean {
-    return this.getOption("relaxed");
-  }
-  set relaxed(value: boolean) {
-    this.setOption("relaxed", value);
-  }
-  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  get probeRouter(): boolean {
-    return this.getOption("probeRouter");
-  }
-  set probeRouter(value: boolean) {
-    this.setOption("probeRouter", value);
   }
 }

@@ -10,17 +10,11 @@ import { FairQueue } from "../routing/fq.ts";
 import { RouterTable } from "../routing/router_table.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 /** Options of {@linkcode Router}. */
-export interface RouterOptions extends SocketOptions {
-  /** ZMQ_ROUTER_MANDATORY: unroutable sends reject with EHOSTUNREACH, full peers make send wait. */
-  mandatory?: boolean;
-  /** ZMQ_ROUTER_HANDOVER: a new peer with a routing id already in use takes it over. */
-  handover?: boolean;
-  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  probeRouter?: boolean;
-}
+export interface RouterOptions extends SocketOptionsOf<"ROUTER"> {}
 
 class RouterPattern implements Pattern {
   #fq: FairQueue;
@@ -40,7 +34,7 @@ class RouterPattern implements Pattern {
     const existing = this.#table.get(id);
     if (existing !== undefined && existing !== pipe) {
       // libzmq: without handover the newcomer is ignored; with it, the old peer loses the id.
-      if (!this.#host.option<boolean>("handover")) return false;
+      if (!this.#host.option("handover")) return false;
       this.#table.delete(id, existing);
       existing.routingId = this.#table.generate();
       this.#fq.remove(existing);
@@ -48,7 +42,7 @@ class RouterPattern implements Pattern {
     }
     pipe.routingId = id;
     this.#table.set(id, pipe);
-    if (this.#host.option<boolean>("probeRouter")) pipe.outbound.write([new Uint8Array(0)]);
+    if (this.#host.option("probeRouter")) pipe.outbound.write([new Uint8Array(0)]);
     pipe.outbound.onWritable = () => this.#host.wakeSend();
     this.#fq.attach(pipe);
     return true;
@@ -63,7 +57,7 @@ class RouterPattern implements Pattern {
   send(message: Message): boolean {
     // A lone routing id frame carries nothing; libzmq ignores it.
     if (message.length < 2) return true;
-    const mandatory = this.#host.option<boolean>("mandatory");
+    const mandatory = this.#host.option("mandatory");
     const pipe = this.#table.get(message[0]);
     if (pipe === undefined || pipe.detached) {
       if (mandatory) {
@@ -92,6 +86,9 @@ class RouterPattern implements Pattern {
   }
 }
 
+/** The options of a ROUTER socket, as properties (their accessors come from the option table). */
+export interface Router extends OptionsOf<"ROUTER"> {}
+
 /**
  * A ROUTER socket: receives `[routingId, ...frames]` from any peer and
  * sends `[routingId, ...frames]` to the peer with that id. Unknown ids are
@@ -109,26 +106,5 @@ export class Router extends Socket {
   /** Makes a ROUTER socket. */
   constructor(options: RouterOptions = {}) {
     super("ROUTER", (host) => new RouterPattern(host), options);
-  }
-  /** ZMQ_ROUTER_MANDATORY: reject unroutable sends with EHOSTUNREACH; wait on full peers. */
-  get mandatory(): boolean {
-    return this.getOption("mandatory");
-  }
-  set mandatory(value: boolean) {
-    this.setOption("mandatory", value);
-  }
-  /** ZMQ_ROUTER_HANDOVER: a new peer with a routing id in use takes it over. */
-  get handover(): boolean {
-    return this.getOption("handover");
-  }
-  set handover(value: boolean) {
-    this.setOption("handover", value);
-  }
-  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  get probeRouter(): boolean {
-    return this.getOption("probeRouter");
-  }
-  set probeRouter(value: boolean) {
-    this.setOption("probeRouter", value);
   }
 }

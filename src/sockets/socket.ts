@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { CodecKind } from "../codec/codec.ts";
 import { type Context, getDefaultContext } from "../context.ts";
 import type { EngineOptions } from "../engine/zmtp_engine.ts";
 import { type Endpoint, parseEndpoint } from "../endpoint.ts";
@@ -16,12 +15,22 @@ import { Observer, type SocketEvent } from "../events.ts";
 import { createMechanism, securityMechanismOf, ZAP_CLIENT_KEY } from "../mechanisms/factory.ts";
 import { ZAP_ENDPOINT } from "../mechanisms/zap.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
-import { checkOption, type CommonOptions, optionDefaults } from "../options.ts";
+import {
+  checkOption,
+  type CommonOptions,
+  defineOptionAccessors,
+  type OptionAccess,
+  optionDefaults,
+  type OptionName,
+  optionNamesOf,
+  type OptionReader,
+  type OptionsOf,
+  type OptionValue,
+} from "../options.ts";
 import { Pipe } from "../pipe.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { BindSession, ConnectSession, type SessionOwner } from "../session.ts";
-import { codecs, defaultCodec } from "../codec/select.ts";
-import type { Codec } from "../codec/codec.ts";
+import { codecs } from "../codec/select.ts";
 import { streamTransportFor } from "../transports/registry.ts";
 import { bindInproc, connectInproc, type InprocBinding, type InprocConnection } from "../transports/inproc.ts";
 import { type Message, type MessageLike, type SocketTypeName, toMessage } from "../types.ts";
@@ -32,6 +41,9 @@ export interface SocketOptions extends Partial<CommonOptions> {
   /** The context the socket belongs to; default `zmq.context`. */
   context?: Context;
 }
+
+/** The constructor options of one socket type: its options (see {@linkcode OptionsOf}) and the context. */
+export type SocketOptionsOf<T extends SocketTypeName> = Partial<OptionsOf<T>> & SocketOptions;
 
 /** Options of `connect()`. */
 export interface ConnectOptions {
@@ -46,7 +58,7 @@ export interface PatternHost {
   /** A send may have become possible. */
   wakeSend(): void;
   /** The current value of an option. */
-  option<T>(name: string): T;
+  option: OptionReader;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -62,6 +74,11 @@ interface Waiter<T> {
 const closedError = () => new ZmqError("EBADF", "Socket is closed");
 
 const PATTERNS = new WeakMap<Socket, Pattern>();
+
+/** Prototypes that have the accessors of their socket type's own options. */
+const PREPARED = new WeakSet<object>();
+/** How option accessors reach a socket's option store (set in Socket's static block). */
+let optionAccess: OptionAccess<Socket>;
 
 /**
  * The pattern behind a socket, for code inside zmq-ts and its tests (not
@@ -81,10 +98,8 @@ export function patternOf(socket: Socket): Pattern {
   return PATTERNS.get(socket)!;
 }
 
-/** The codec for a `codec` option value (null = the default). */
-function codecFor(kind: CodecKind | null): Codec {
-  return kind === null ? defaultCodec : codecs[kind];
-}
+/** Every option common to all socket types, as a property (the accessors come from the option table). */
+export interface Socket extends CommonOptions {}
 
 /**
  * A ZeroMQ socket. Create one of the subclasses (`Push`, `Pull`, `Request`,
@@ -134,10 +149,16 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     this.type = type;
     this.context = options.context ?? getDefaultContext();
     this.#values = optionDefaults(type);
+    // The options of this socket type that not every type has get their accessors on the class's prototype.
+    const prototype = Object.getPrototypeOf(this);
+    if (!PREPARED.has(prototype)) {
+      defineOptionAccessors(prototype, optionNamesOf(type), optionAccess);
+      PREPARED.add(prototype);
+    }
     this.#pattern = makePattern({
       wakeReceive: () => this.#wakeReceive(),
       wakeSend: () => this.#wakeSend(),
-      option: <T>(name: string) => this.getOption<T>(name),
+      option: (name) => this.getOption(name),
     });
     PATTERNS.set(this, this.#pattern);
     const runtime = this.context.runtime;
@@ -152,8 +173,8 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   // ---- options -------------------------------------------------------------
 
   /** Reads an option by name (its default when never set). */
-  protected getOption<T>(name: string): T {
-    return this.#values[name] as T;
+  protected getOption<K extends OptionName>(name: K): OptionValue<K> {
+    return this.#values[name] as OptionValue<K>;
   }
 
   /** Validates and sets an option by name; throws `TypeError`/`RangeError`. */
@@ -161,215 +182,12 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     this.#values[name] = checkOption(this.type, name, value);
   }
 
-  /** ZMQ_SNDHWM: messages queued per peer before send blocks or drops (0 = no limit). Default 1000. */
-  get sendHighWaterMark(): number {
-    return this.getOption("sendHighWaterMark");
-  }
-  set sendHighWaterMark(value: number) {
-    this.setOption("sendHighWaterMark", value);
-  }
-  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses (0 = no limit). Default 1000. */
-  get receiveHighWaterMark(): number {
-    return this.getOption("receiveHighWaterMark");
-  }
-  set receiveHighWaterMark(value: number) {
-    this.setOption("receiveHighWaterMark", value);
-  }
-  /** ZMQ_SNDTIMEO: ms `send()` waits before rejecting with EAGAIN; -1 waits forever, 0 never waits. */
-  get sendTimeout(): number {
-    return this.getOption("sendTimeout");
-  }
-  set sendTimeout(value: number) {
-    this.setOption("sendTimeout", value);
-  }
-  /** ZMQ_RCVTIMEO: ms `receive()` waits before rejecting with EAGAIN; -1 waits forever, 0 never waits. */
-  get receiveTimeout(): number {
-    return this.getOption("receiveTimeout");
-  }
-  set receiveTimeout(value: number) {
-    this.setOption("receiveTimeout", value);
-  }
-  /** ZMQ_LINGER: ms queued messages may still be delivered after `close()`; -1 = until delivered. */
-  get linger(): number {
-    return this.getOption("linger");
-  }
-  set linger(value: number) {
-    this.setOption("linger", value);
-  }
-  /** ZMQ_ROUTING_ID: this socket's identity, sent to peers (REQ, DEALER, ROUTER). */
-  get routingId(): string | null {
-    return this.getOption("routingId");
-  }
-  set routingId(value: string | null) {
-    this.setOption("routingId", value);
-  }
-  /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 disables reconnection. Default 100. */
-  get reconnectInterval(): number {
-    return this.getOption("reconnectInterval");
-  }
-  set reconnectInterval(value: number) {
-    this.setOption("reconnectInterval", value);
-  }
-  /** ZMQ_RECONNECT_IVL_MAX: cap of the exponential reconnect back-off; 0 = no back-off. */
-  get reconnectMaxInterval(): number {
-    return this.getOption("reconnectMaxInterval");
-  }
-  set reconnectMaxInterval(value: number) {
-    this.setOption("reconnectMaxInterval", value);
-  }
-  /** ZMQ_CONNECT_TIMEOUT: ms one TCP connect attempt may take; 0 = OS default. */
-  get connectTimeout(): number {
-    return this.getOption("connectTimeout");
-  }
-  set connectTimeout(value: number) {
-    this.setOption("connectTimeout", value);
-  }
-  /** ZMQ_HANDSHAKE_IVL: ms the ZMTP handshake may take; 0 = no limit. Default 30000. */
-  get handshakeInterval(): number {
-    return this.getOption("handshakeInterval");
-  }
-  set handshakeInterval(value: number) {
-    this.setOption("handshakeInterval", value);
-  }
-  /** ZMQ_HEARTBEAT_IVL: ms between PINGs; 0 = off. */
-  get heartbeatInterval(): number {
-    return this.getOption("heartbeatInterval");
-  }
-  set heartbeatInterval(value: number) {
-    this.setOption("heartbeatInterval", value);
-  }
-  /** ZMQ_HEARTBEAT_TIMEOUT: ms without traffic after a PING before the peer is dropped; -1 = heartbeatInterval. */
-  get heartbeatTimeout(): number {
-    return this.getOption("heartbeatTimeout");
-  }
-  set heartbeatTimeout(value: number) {
-    this.setOption("heartbeatTimeout", value);
-  }
-  /** ZMQ_HEARTBEAT_TTL: ms the peer should wait for our traffic, sent in PINGs. */
-  get heartbeatTimeToLive(): number {
-    return this.getOption("heartbeatTimeToLive");
-  }
-  set heartbeatTimeToLive(value: number) {
-    this.setOption("heartbeatTimeToLive", value);
-  }
-  /** ZMQ_IMMEDIATE: queue messages only on completed connections. */
-  get immediate(): boolean {
-    return this.getOption("immediate");
-  }
-  set immediate(value: boolean) {
-    this.setOption("immediate", value);
-  }
-  /** ZMQ_MAXMSGSIZE: largest frame accepted, in bytes; -1 = no limit. A larger frame drops the connection. */
-  get maxMessageSize(): number {
-    return this.getOption("maxMessageSize");
-  }
-  set maxMessageSize(value: number) {
-    this.setOption("maxMessageSize", value);
-  }
-  /** ZMQ_IPV6: enable IPv6 (binding `*` then listens on `::`). */
-  get ipv6(): boolean {
-    return this.getOption("ipv6");
-  }
-  set ipv6(value: boolean) {
-    this.setOption("ipv6", value);
-  }
-  /** ZMQ_BACKLOG: pending connection queue length (accepted for compatibility). */
-  get backlog(): number {
-    return this.getOption("backlog");
-  }
-  set backlog(value: number) {
-    this.setOption("backlog", value);
-  }
-  /** ZMQ_TCP_KEEPALIVE: -1 OS default, 0 off, 1 on. */
-  get tcpKeepalive(): number {
-    return this.getOption("tcpKeepalive");
-  }
-  set tcpKeepalive(value: number) {
-    this.setOption("tcpKeepalive", value);
-  }
-  /** ZMQ_TCP_KEEPALIVE_CNT (accepted for compatibility; runtimes do not expose it). */
-  get tcpKeepaliveCount(): number {
-    return this.getOption("tcpKeepaliveCount");
-  }
-  set tcpKeepaliveCount(value: number) {
-    this.setOption("tcpKeepaliveCount", value);
-  }
-  /** ZMQ_TCP_KEEPALIVE_IDLE (accepted for compatibility; runtimes do not expose it). */
-  get tcpKeepaliveIdle(): number {
-    return this.getOption("tcpKeepaliveIdle");
-  }
-  set tcpKeepaliveIdle(value: number) {
-    this.setOption("tcpKeepaliveIdle", value);
-  }
-  /** ZMQ_TCP_KEEPALIVE_INTVL (accepted for compatibility; runtimes do not expose it). */
-  get tcpKeepaliveInterval(): number {
-    return this.getOption("tcpKeepaliveInterval");
-  }
-  set tcpKeepaliveInterval(value: number) {
-    this.setOption("tcpKeepaliveInterval", value);
-  }
-  /** ZMQ_PLAIN_SERVER: act as a PLAIN server (needs a ZAP handler, as in libzmq). */
-  get plainServer(): boolean {
-    return this.getOption("plainServer");
-  }
-  set plainServer(value: boolean) {
-    this.setOption("plainServer", value);
-  }
-  /** ZMQ_PLAIN_USERNAME: PLAIN client user name. */
-  get plainUsername(): string | null {
-    return this.getOption("plainUsername");
-  }
-  set plainUsername(value: string | null) {
-    this.setOption("plainUsername", value);
-  }
-  /** ZMQ_PLAIN_PASSWORD: PLAIN client password. */
-  get plainPassword(): string | null {
-    return this.getOption("plainPassword");
-  }
-  set plainPassword(value: string | null) {
-    this.setOption("plainPassword", value);
-  }
-  /** ZMQ_CURVE_SERVER: act as a CURVE server (needs curveSecretKey). */
-  get curveServer(): boolean {
-    return this.getOption("curveServer");
-  }
-  set curveServer(value: boolean) {
-    this.setOption("curveServer", value);
-  }
-  /** ZMQ_CURVE_PUBLICKEY: this socket's long-term public key (Z85 string or 32 bytes). */
-  get curvePublicKey(): string | null {
-    return this.getOption("curvePublicKey");
-  }
-  set curvePublicKey(value: string | null) {
-    this.setOption("curvePublicKey", value);
-  }
-  /** ZMQ_CURVE_SECRETKEY: this socket's long-term secret key (Z85 string or 32 bytes). */
-  get curveSecretKey(): string | null {
-    return this.getOption("curveSecretKey");
-  }
-  set curveSecretKey(value: string | null) {
-    this.setOption("curveSecretKey", value);
-  }
-  /** ZMQ_CURVE_SERVERKEY: the server's public key, for a CURVE client. */
-  get curveServerKey(): string | null {
-    return this.getOption("curveServerKey");
-  }
-  set curveServerKey(value: string | null) {
-    this.setOption("curveServerKey", value);
-  }
-  /** ZMQ_ZAP_DOMAIN: the ZAP domain; with NULL security a non-empty domain turns ZAP on. */
-  get zapDomain(): string | null {
-    return this.getOption("zapDomain");
-  }
-  set zapDomain(value: string | null) {
-    this.setOption("zapDomain", value);
-  }
-  /** The frame codec: `"js"` or `"wasm"`; takes effect for new connections. */
-  get codec(): CodecKind {
-    return codecFor(this.getOption<CodecKind | null>("codec")).kind;
-  }
-  set codec(value: CodecKind) {
-    this.setOption("codec", value);
+  static {
+    optionAccess = {
+      get: (socket, name) => socket.#values[name],
+      set: (socket, name, value) => socket.setOption(name, value),
+    };
+    defineOptionAccessors(Socket.prototype, optionNamesOf(null), optionAccess);
   }
 
   /** The endpoint of the last `bind()`, resolved (e.g. the port picked for `tcp://127.0.0.1:*`). */
@@ -678,10 +496,10 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     return {
       runtime: this.context.runtime as Runtime,
       emit: (event) => this.emit(event),
-      option: <T>(name: string) => this.getOption<T>(name),
+      option: (name) => this.getOption(name),
       engineOptions: (): EngineOptions => ({
         socketType: this.type,
-        codec: codecFor(this.getOption<CodecKind | null>("codec")),
+        codec: codecs[this.getOption("codec")],
         maxMessageSize: this.maxMessageSize,
         handshakeInterval: this.handshakeInterval,
         heartbeatInterval: this.heartbeatInterval,
@@ -701,7 +519,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
           sendHighWaterMark: this.sendHighWaterMark,
           receiveHighWaterMark: this.receiveHighWaterMark,
           endpoint,
-          conflate: this.getOption<boolean>("conflate"),
+          conflate: this.getOption("conflate") === true,
         }),
       attachPipe: (pipe: Pipe) => {
         if (this.#closed && this.#closing === null) return false;

@@ -5,17 +5,16 @@
  */
 
 import { ZmqError } from "../errors.ts";
-import { Socket, type SocketOptions } from "./socket.ts";
+import { Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 import { topicsOf } from "./x_publisher.ts";
 import { XSubPattern } from "./x_subscriber.ts";
 
 /** Options of {@linkcode Subscriber}. */
-export interface SubscriberOptions extends SocketOptions {
-  /** ZMQ_INVERT_MATCHING: receive the messages that do *not* match (the publisher must invert too). */
-  invertMatching?: boolean;
-  /** ZMQ_CONFLATE: keep only the newest message received per publisher. */
-  conflate?: boolean;
-}
+export interface SubscriberOptions extends SocketOptionsOf<"SUB"> {}
+
+/** The options of a SUB socket, as properties (their accessors come from the option table). */
+export interface Subscriber extends OptionsOf<"SUB"> {}
 
 /**
  * A SUB socket. It receives a message only when one of its subscriptions
@@ -109,20 +108,5 @@ export class Subscriber extends Socket {
   override close(): void {
     super.close();
     this.#pattern.dispose();
-  }
-
-  /** ZMQ_INVERT_MATCHING: receive the messages that do not match (the publisher must invert too). */
-  get invertMatching(): boolean {
-    return this.getOption("invertMatching");
-  }
-  set invertMatching(value: boolean) {
-    this.setOption("invertMatching", value);
-  }
-  /** ZMQ_CONFLATE: keep only the newest message received (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

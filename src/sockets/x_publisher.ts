@@ -13,7 +13,8 @@ import { Distributor } from "../routing/dist.ts";
 import { createMtrie, type Mtrie } from "../routing/mtrie.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 const encoder = new TextEncoder();
 
@@ -131,7 +132,7 @@ export class XPubPattern implements Pattern {
     this.#dist.attach(pipe);
     if (!this.#isPub) {
       this.#requested.set(pipe, new Map());
-      const welcome = this.#host.option<string | null>("welcomeMessage");
+      const welcome = this.#host.option("welcomeMessage");
       // Straight to the pipe: not filtered by subscriptions, not subject to the high-water mark.
       if (welcome !== null && welcome.length > 0) pipe.outbound.write([encoder.encode(welcome)]);
     }
@@ -158,11 +159,11 @@ export class XPubPattern implements Pattern {
     const trie = this.#subscriptions;
     if (this.#isPub || requested === undefined) {
       trie.removePeer(id, NOOP);
-    } else if (this.#host.option<boolean>("manual")) {
+    } else if (this.#host.option("manual")) {
       // Report every topic the peer had asked for; the application decides what that means.
       for (const topic of requested.values()) this.#notify(notification(topic, false), null);
       trie.removePeer(id, NOOP);
-    } else if (this.#host.option<boolean>("verboser")) {
+    } else if (this.#host.option("verboser")) {
       for (const topic of requested.values()) {
         trie.remove(topic, id);
         this.#notify(notification(topic, false), null);
@@ -221,17 +222,17 @@ export class XPubPattern implements Pattern {
       if (subscribe) requested.set(topicKey(topic), topic.slice());
       else requested.delete(topicKey(topic));
     }
-    if (host.option<boolean>("manual")) {
+    if (host.option("manual")) {
       this.#notify([frame], pipe);
       return;
     }
     let notify: boolean;
     if (subscribe) {
       const first = this.#subscriptions.add(topic, id);
-      notify = first || host.option<boolean>("verbose") || host.option<boolean>("verboser");
+      notify = first || host.option("verbose") || host.option("verboser");
     } else {
       const result = this.#subscriptions.remove(topic, id);
-      notify = result !== "values_remain" || host.option<boolean>("verboser");
+      notify = result !== "values_remain" || host.option("verboser");
     }
     if (notify) this.#notify([frame], pipe);
   }
@@ -255,8 +256,8 @@ export class XPubPattern implements Pattern {
     const peers = this.#peers;
     for (let i = 0; i < n; i++) dist.match(peers[matches[i]]!);
     const host = this.#host;
-    if (host.option<boolean>("invertMatching")) dist.reverseMatch();
-    if (host.option<boolean>("noDrop") && !dist.checkHwm()) {
+    if (host.option("invertMatching")) dist.reverseMatch();
+    if (host.option("noDrop") && !dist.checkHwm()) {
       dist.unmatch();
       return false;
     }
@@ -269,7 +270,7 @@ export class XPubPattern implements Pattern {
     if (this.#isPub) throw new ZmqError("ENOTSUP", "Publisher sockets cannot receive; use a Subscriber socket");
     const entry = this.#pending.shift();
     if (entry === undefined) return undefined;
-    if (entry.pipe !== undefined && this.#host.option<boolean>("manual")) this.#lastPipe = entry.pipe;
+    if (entry.pipe !== undefined && this.#host.option("manual")) this.#lastPipe = entry.pipe;
     return entry.message;
   }
 
@@ -285,7 +286,7 @@ export class XPubPattern implements Pattern {
 
   /** Manual mode: subscribes the pipe of the last subscription received to `topic`. */
   manualSubscribe(topic: Uint8Array, subscribe: boolean): void {
-    if (!this.#host.option<boolean>("manual")) {
+    if (!this.#host.option("manual")) {
       throw new ZmqError("EINVAL", "XPublisher.subscribe()/unsubscribe() need manual mode (the manual option)");
     }
     const pipe = this.#lastPipe;
@@ -309,22 +310,10 @@ export class XPubPattern implements Pattern {
 }
 
 /** Options of {@linkcode XPublisher}. */
-export interface XPublisherOptions extends SocketOptions {
-  /** ZMQ_XPUB_NODROP: `send()` waits (or fails with EAGAIN) when a matching subscriber is full, instead of dropping. */
-  noDrop?: boolean;
-  /** ZMQ_XPUB_MANUAL: subscriptions are only reported; apply them with `subscribe()`/`unsubscribe()`. */
-  manual?: boolean;
-  /** ZMQ_XPUB_VERBOSE: report every subscribe, not only the first for a topic. */
-  verbose?: boolean;
-  /** ZMQ_XPUB_VERBOSER: report every subscribe and every unsubscribe. */
-  verboser?: boolean;
-  /** ZMQ_XPUB_WELCOME_MSG: a message sent to every new subscriber right after its handshake, unfiltered. */
-  welcomeMessage?: string | null;
-  /** ZMQ_INVERT_MATCHING: send to the subscribers whose subscriptions do *not* match. */
-  invertMatching?: boolean;
-  /** ZMQ_CONFLATE: keep only the newest message queued per subscriber. */
-  conflate?: boolean;
-}
+export interface XPublisherOptions extends SocketOptionsOf<"XPUB"> {}
+
+/** The options of a XPUB socket, as properties (their accessors come from the option table). */
+export interface XPublisher extends OptionsOf<"XPUB"> {}
 
 /**
  * An XPUB socket: a {@linkcode Publisher} whose application also receives
@@ -400,55 +389,5 @@ export class XPublisher extends Socket {
    */
   get subscriptionCount(): number {
     return this.#pattern.subscriptionCount;
-  }
-
-  /** ZMQ_XPUB_NODROP: `send()` waits (EAGAIN after `sendTimeout`) while a matching subscriber is full. */
-  get noDrop(): boolean {
-    return this.getOption("noDrop");
-  }
-  set noDrop(value: boolean) {
-    this.setOption("noDrop", value);
-  }
-  /** ZMQ_XPUB_MANUAL: subscriptions are reported, and applied only by `subscribe()`/`unsubscribe()`. */
-  get manual(): boolean {
-    return this.getOption("manual");
-  }
-  set manual(value: boolean) {
-    this.setOption("manual", value);
-  }
-  /** ZMQ_XPUB_VERBOSE: report every subscribe (duplicates too). */
-  get verbose(): boolean {
-    return this.getOption("verbose");
-  }
-  set verbose(value: boolean) {
-    this.setOption("verbose", value);
-  }
-  /** ZMQ_XPUB_VERBOSER: report every subscribe and every unsubscribe. */
-  get verboser(): boolean {
-    return this.getOption("verboser");
-  }
-  set verboser(value: boolean) {
-    this.setOption("verboser", value);
-  }
-  /** ZMQ_XPUB_WELCOME_MSG: sent to each new subscriber after its handshake; null or "" for none. */
-  get welcomeMessage(): string | null {
-    return this.getOption("welcomeMessage");
-  }
-  set welcomeMessage(value: string | null) {
-    this.setOption("welcomeMessage", value);
-  }
-  /** ZMQ_INVERT_MATCHING: send to the subscribers whose subscriptions do not match. */
-  get invertMatching(): boolean {
-    return this.getOption("invertMatching");
-  }
-  set invertMatching(value: boolean) {
-    this.setOption("invertMatching", value);
-  }
-  /** ZMQ_CONFLATE: keep only the newest message per subscriber (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

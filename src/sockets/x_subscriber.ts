@@ -14,7 +14,8 @@ import { FairQueue } from "../routing/fq.ts";
 import { createMtrie, type Mtrie } from "../routing/mtrie.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 import { topicKey } from "./x_publisher.ts";
 
 /** The one peer id of the local subscription trie. */
@@ -166,7 +167,7 @@ export class XSubPattern implements Pattern {
     else if (counts.has("")) hit = true;
     else if (this.#disposed) hit = false;
     else hit = this.#trie.matchInto(first, this.#oneMatch) > 0;
-    return hit !== this.#host.option<boolean>("invertMatching");
+    return hit !== this.#host.option("invertMatching");
   }
 
   /** The next message (SUB: the next one that passes the filter; the others are dropped whole). */
@@ -204,10 +205,10 @@ export class XSubPattern implements Pattern {
 }
 
 /** Options of {@linkcode XSubscriber}. */
-export interface XSubscriberOptions extends SocketOptions {
-  /** ZMQ_CONFLATE: keep only the newest message received per publisher. */
-  conflate?: boolean;
-}
+export interface XSubscriberOptions extends SocketOptionsOf<"XSUB"> {}
+
+/** The options of a XSUB socket, as properties (their accessors come from the option table). */
+export interface XSubscriber extends OptionsOf<"XSUB"> {}
 
 /**
  * An XSUB socket: subscribes by sending `\x01topic` and unsubscribes by
@@ -251,13 +252,5 @@ export class XSubscriber extends Socket {
   /** ZMQ_TOPICS_COUNT: number of distinct prefixes currently subscribed to. */
   get topicCount(): number {
     return this.#pattern.topicCount;
-  }
-
-  /** ZMQ_CONFLATE: keep only the newest message received (set before bind/connect). */
-  get conflate(): boolean {
-    return this.getOption("conflate");
-  }
-  set conflate(value: boolean) {
-    this.setOption("conflate", value);
   }
 }

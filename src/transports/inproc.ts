@@ -68,7 +68,7 @@ function sumHighWaterMarks(send: number, receive: number): number {
 }
 
 function conflates(socket: InprocSocket): boolean {
-  return socket.owner.option<boolean | undefined>("conflate") === true;
+  return socket.owner.option("conflate") === true;
 }
 
 /** What a ZMTP peer would announce in READY: its type, and its routing id where the type has one. */
@@ -76,7 +76,7 @@ function metadataOf(socket: InprocSocket): Metadata {
   const properties: Metadata = new Map([["Socket-Type", encoder.encode(socket.type)]]);
   const type = socket.type;
   if (type === "REQ" || type === "DEALER" || type === "ROUTER") {
-    properties.set("Identity", encoder.encode(socket.owner.option<string | null>("routingId") ?? ""));
+    properties.set("Identity", encoder.encode(socket.owner.option("routingId") ?? ""));
   }
   return properties;
 }
@@ -195,8 +195,8 @@ export class InprocConnection {
     this.endpoint = endpoint;
     const owner = socket.owner;
     // Until the bind, each direction is bounded by this socket's own mark (libzmq does the same).
-    this.#toPeer = new MessageQueue(owner.option<number>("sendHighWaterMark"), conflates(socket));
-    this.#fromPeer = new MessageQueue(owner.option<number>("receiveHighWaterMark"), conflates(socket));
+    this.#toPeer = new MessageQueue(owner.option("sendHighWaterMark"), conflates(socket));
+    this.#fromPeer = new MessageQueue(owner.option("receiveHighWaterMark"), conflates(socket));
     this.#pipe = Pipe.overQueues(this.#fromPeer, this.#toPeer, endpoint.text);
     if (routingId !== null) this.#pipe.routingId = routingId;
   }
@@ -209,7 +209,7 @@ export class InprocConnection {
   /** @internal Attaches this socket's pipe before the bind, when the socket type queues early. */
   attachEarly(): void {
     const owner = this.#socket.owner;
-    if (owner.eagerPipes && !owner.option<boolean>("immediate")) this.#attached = owner.attachPipe(this.#pipe);
+    if (owner.eagerPipes && !owner.option("immediate")) this.#attached = owner.attachPipe(this.#pipe);
   }
 
   /** @internal Joins the bound socket: sets the marks, attaches both pipes and wakes both sides. */
@@ -224,12 +224,12 @@ export class InprocConnection {
     this.#peer = there;
     binding.add(this);
     this.#toPeer.hwm = sumHighWaterMarks(
-      here.owner.option<number>("sendHighWaterMark"),
-      there.owner.option<number>("receiveHighWaterMark"),
+      here.owner.option("sendHighWaterMark"),
+      there.owner.option("receiveHighWaterMark"),
     );
     this.#fromPeer.hwm = sumHighWaterMarks(
-      there.owner.option<number>("sendHighWaterMark"),
-      here.owner.option<number>("receiveHighWaterMark"),
+      there.owner.option("sendHighWaterMark"),
+      here.owner.option("receiveHighWaterMark"),
     );
     this.#toPeer.conflate ||= conflates(there);
     this.#fromPeer.conflate ||= conflates(there);
