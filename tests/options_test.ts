@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Dealer, Publisher, Push, Router, Subscriber, XPublisher } from "../mod.ts";
-import { checkOption, type OptionName, OptionTable, optionById, optionNamesOf } from "../src/options.ts";
+import { checkOption, optionById, type OptionName, optionNamesOf, OptionTable } from "../src/options.ts";
 
 Deno.test("options - every socket type has exactly the table's options as properties", () => {
   const sockets = [new Push(), new Router(), new Dealer(), new Publisher(), new Subscriber(), new XPublisher()];
