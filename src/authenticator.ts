@@ -29,11 +29,11 @@
  * @module
  */
 
-import { type Context, getDefaultContext } from "./context.ts";
+import { type Context, getDefaultContext, inprocRegistryOf } from "./context.ts";
 import { ZmqError } from "./errors.ts";
 import type { ZapClient, ZapReply, ZapRequest } from "./mechanisms/mechanism.ts";
 import { ZapPolicy, type ZapPolicyOptions } from "./mechanisms/zap.ts";
-import { hasZapHandler, ZAP_CLIENT_KEY } from "./mechanisms/zap_client.ts";
+import { hasZapHandler } from "./session/zap_client.ts";
 
 export type { ZapPolicyOptions } from "./mechanisms/zap.ts";
 export type { ZapReply, ZapRequest } from "./mechanisms/mechanism.ts";
@@ -124,7 +124,7 @@ export class Authenticator implements Disposable {
     this.#policy = new ZapPolicy(options);
     this.#domain = options.domain;
     this.#handler = options.handler;
-    if (hasZapHandler(context)) {
+    if (hasZapHandler(inprocRegistryOf(context))) {
       throw new ZmqError(
         "EADDRINUSE",
         "Address already in use: this context already has a ZAP handler (an Authenticator, or a socket bound at " +
@@ -134,7 +134,7 @@ export class Authenticator implements Disposable {
     }
     this.context = context;
     this.#client = (request) => this.authenticate(request);
-    context.registry.set(ZAP_CLIENT_KEY, this.#client);
+    inprocRegistryOf(context).zapHandler = this.#client;
   }
 
   /** Whether {@linkcode Authenticator.close} was called. */
@@ -192,7 +192,8 @@ export class Authenticator implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.context.registry.get(ZAP_CLIENT_KEY) === this.#client) this.context.registry.delete(ZAP_CLIENT_KEY);
+    const registry = inprocRegistryOf(this.context);
+    if (registry.zapHandler === this.#client) registry.zapHandler = null;
   }
 
   /** Same as {@linkcode Authenticator.close}, for `using`. */

@@ -7,6 +7,7 @@
  */
 
 import type { Runtime } from "./runtime/runtime.ts";
+import { InprocRegistry } from "./session/inproc_registry.ts";
 
 /** Options of {@linkcode Context}. */
 export interface ContextOptions {
@@ -15,6 +16,7 @@ export interface ContextOptions {
 }
 
 let defaultContext: Context | null = null;
+let registryOf: (context: Context) => InprocRegistry;
 
 /**
  * A group of sockets sharing a runtime, inproc endpoints and a ZAP handler.
@@ -31,8 +33,12 @@ let defaultContext: Context | null = null;
 export class Context {
   /** The runtime adapter sockets of this context use. */
   readonly runtime: Runtime;
-  /** Per-context registries (inproc endpoints, ZAP), keyed by their owner module. */
-  readonly registry: Map<string, unknown> = new Map();
+  /** The context's `inproc://` names, and the ZAP handler an `Authenticator` installs. */
+  readonly #inproc: InprocRegistry = new InprocRegistry();
+
+  static {
+    registryOf = (context) => context.#inproc;
+  }
 
   /** Makes a context; without a runtime it borrows the default context's. */
   constructor(options: ContextOptions = {}) {
@@ -70,4 +76,21 @@ export function setDefaultContext(context: Context): void {
 export function getDefaultContext(): Context {
   if (!defaultContext) throw new TypeError("No default context: import zmq-ts through its entry module (mod.ts)");
   return defaultContext;
+}
+
+/**
+ * The `inproc://` names (and installed ZAP handler) of a context, for the
+ * sockets and the `Authenticator` inside zmq-ts (not exported by `mod.ts`).
+ *
+ * @example Usage
+ * ```ts
+ * import { Context, inprocRegistryOf } from "./context.ts";
+ * import { denoRuntime } from "./runtime/deno.ts";
+ * import assert from "node:assert/strict";
+ * const ctx = new Context({ runtime: denoRuntime });
+ * assert.equal(inprocRegistryOf(ctx).binds.size, 0);
+ * ```
+ */
+export function inprocRegistryOf(context: Context): InprocRegistry {
+  return registryOf(context);
 }

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { type Codec, FLAG_COMMAND, FLAG_MORE, type FrameDecoder, type FrameEncoder } from "../codec/codec.ts";
-import { decodeCommand, encodePing, encodePong, encodeSubscription, type Metadata } from "../codec/command.ts";
+import { FLAG_COMMAND, FLAG_MORE, type FrameDecoder, type FrameEncoder } from "../codec/codec.ts";
+import { decodeCommand, encodePing, encodePong, encodeSubscription } from "../codec/command.ts";
 import {
   checkGreetingPrefix,
   encodeGreeting,
@@ -22,7 +22,8 @@ import { AuthError, ProtocolError } from "../errors.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
 import { isSubscription, type Pipe, subscriptionMessage } from "../pipe.ts";
 import type { Conn } from "../runtime/runtime.ts";
-import { COMPATIBLE_TYPES, type Message, type SocketTypeName } from "../types.ts";
+import type { Engine, EngineEnd, EngineFactory, EngineHost, EngineOptions } from "./engine.ts";
+import { COMPATIBLE_TYPES, type Message } from "../types.ts";
 
 /** Stop packing messages into one write once it holds this many bytes. */
 export const WRITE_BATCH_BYTES = 256 * 1024;
@@ -39,63 +40,6 @@ const COALESCE_IDLE_TURNS = 3;
 /** Never wait more than this many microtask turns for a batch. */
 const COALESCE_MAX_TURNS = 2048;
 
-/** Why an engine stopped. */
-export type EngineEnd =
-  /** The peer closed or the connection failed; reconnecting makes sense. */
-  | { kind: "closed"; error?: Error }
-  /** The handshake or heartbeat timer expired; reconnecting makes sense. */
-  | { kind: "timeout"; error: Error }
-  /** The peer broke the protocol; libzmq does not reconnect after this. */
-  | { kind: "protocol"; error: ProtocolError }
-  /** Authentication failed (ZAP refusal, wrong credentials). */
-  | { kind: "auth"; error: AuthError }
-  /** We closed it. */
-  | { kind: "local" };
-
-/** What the engine learned in the handshake. */
-export interface HandshakeInfo {
-  /** The peer's READY/INITIATE metadata. */
-  properties: Metadata;
-  /** The negotiated ZMTP minor version. */
-  zmtpMinor: number;
-  /** The User-Id a ZAP handler assigned. */
-  userId: string;
-  /** The metadata a ZAP handler attached to the connection. */
-  zapProperties: Metadata;
-}
-
-/** The engine's owner: the session of an endpoint. */
-export interface EngineHost {
-  /**
-   * The handshake succeeded. Returns the pipe to carry this connection's
-   * traffic, or `null` to keep the connection open but unused (libzmq's
-   * treatment of a duplicate routing id or a second PAIR peer).
-   */
-  handshakeDone(engine: ZmtpEngine, info: HandshakeInfo): Pipe | null;
-  /** The engine stopped; it has closed its connection. */
-  engineEnded(engine: ZmtpEngine, end: EngineEnd, duringHandshake: boolean): void;
-}
-
-/** Engine settings, taken from the socket's options. */
-export interface EngineOptions {
-  /** Our socket type, announced in READY and used for the compatibility check. */
-  socketType: SocketTypeName;
-  /** The frame codec. */
-  codec: Codec;
-  /** Largest frame accepted (-1 = no limit). */
-  maxMessageSize: number;
-  /** ms the greeting and handshake may take (0 = no limit). */
-  handshakeInterval: number;
-  /** ms between our PINGs (0 = off). */
-  heartbeatInterval: number;
-  /** ms of silence after a PING before we drop the peer (-1 = heartbeatInterval). */
-  heartbeatTimeout: number;
-  /** ms the peer should keep us alive, sent in PINGs. */
-  heartbeatTimeToLive: number;
-  /** Allocates large frame bodies (the runtime's, if it has a faster way than `new Uint8Array`). */
-  allocate?: (size: number) => Uint8Array;
-}
-
 const STATE_GREETING: number = 0;
 const STATE_HANDSHAKE: number = 1;
 const STATE_TRAFFIC: number = 2;
@@ -110,7 +54,7 @@ const STATE_DONE: number = 3;
  * engine.start();
  * ```
  */
-export class ZmtpEngine {
+export class ZmtpEngine implements Engine {
   /** The connection's peer address. */
   readonly peerAddress: string;
   readonly #conn: Conn;
@@ -623,3 +567,14 @@ export class ZmtpEngine {
     this.#host.engineEnded(this, end, duringHandshake);
   }
 }
+
+/**
+ * The engine factory of ZMTP over a byte stream (tcp, ipc).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const engine = createZmtpEngine(conn, mechanism, session, options);
+ * ```
+ */
+export const createZmtpEngine: EngineFactory = (conn, mechanism, host, options) =>
+  new ZmtpEngine(conn, mechanism, host, options);

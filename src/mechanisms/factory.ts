@@ -6,16 +6,12 @@
  * @module
  */
 
-import type { Context } from "../context.ts";
 import type { OptionReader } from "../options.ts";
 import type { SocketTypeName } from "../types.ts";
 import { CurveMechanism } from "./curve.ts";
-import type { Mechanism, MechanismOptions } from "./mechanism.ts";
+import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
 import { NullMechanism } from "./null.ts";
 import { PlainMechanism } from "./plain.ts";
-import { contextZapClient } from "./zap_client.ts";
-
-export { ZAP_CLIENT_KEY } from "./zap_client.ts";
 
 /** What {@linkcode createMechanism} needs. */
 export interface MechanismInput {
@@ -25,8 +21,8 @@ export interface MechanismInput {
   option: OptionReader;
   /** The peer's address, for ZAP. */
   peerAddress: string;
-  /** The socket's context (where a ZAP handler may be bound). */
-  context: Context;
+  /** How a server side reaches the ZAP handler (the session's ZAP client). */
+  zap: ZapClient;
 }
 
 /** Which security the options select: `"null"`, `"plain"` or `"curve"`. */
@@ -76,7 +72,7 @@ export function readyProperties(
  *
  * @example Usage
  * ```ts ignore
- * const mechanism = createMechanism({ socketType: "PUSH", option, peerAddress: "127.0.0.1", context });
+ * const mechanism = createMechanism({ socketType: "PUSH", option, peerAddress: "127.0.0.1", zap });
  * ```
  */
 export function createMechanism(input: MechanismInput): Mechanism {
@@ -87,7 +83,7 @@ export function createMechanism(input: MechanismInput): Mechanism {
     peerAddress: input.peerAddress,
     routingId: new TextEncoder().encode(routingId ?? ""),
     zapDomain: option("zapDomain") ?? "",
-    zap: contextZapClient(input.context),
+    zap: input.zap,
   };
   switch (securityMechanismOf(option)) {
     case "plain":

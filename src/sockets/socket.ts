@@ -7,13 +7,12 @@
  * @module
  */
 
-import { type Context, getDefaultContext } from "../context.ts";
-import type { EngineOptions } from "../engine/zmtp_engine.ts";
+import { type Context, getDefaultContext, inprocRegistryOf } from "../context.ts";
+import type { EngineOptions } from "../engine/engine.ts";
 import { type Endpoint, parseEndpoint } from "../endpoint.ts";
 import { ZmqError } from "../errors.ts";
 import { Observer, type SocketEvent } from "../events.ts";
-import { createMechanism, securityMechanismOf, ZAP_CLIENT_KEY } from "../mechanisms/factory.ts";
-import { ZAP_ENDPOINT } from "../mechanisms/zap.ts";
+import { createMechanism, securityMechanismOf } from "../mechanisms/factory.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
 import {
   checkOption,
@@ -29,10 +28,10 @@ import {
 } from "../options.ts";
 import { Pipe } from "../pipe.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { BindSession, ConnectSession, type SessionOwner } from "../session.ts";
+import type { Session, TransportSessionHost } from "../session/session.ts";
+import { sessionFactoryFor } from "../session/session_factory.ts";
+import { zapClient } from "../session/zap_client.ts";
 import { codecs } from "../codec/select.ts";
-import { streamTransportFor } from "../transports/registry.ts";
-import { bindInproc, connectInproc, type InprocBinding, type InprocConnection } from "../transports/inproc.ts";
 import { type Message, type MessageLike, type SocketTypeName, toMessage } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
 
@@ -129,15 +128,15 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   readonly #pattern: Pattern;
   /** Every option of this socket type, defaults filled in (a plain object: read on every send and receive). */
   #values: Record<string, unknown>;
-  #binds: (BindSession | InprocBinding)[] = [];
-  #connects: (ConnectSession | InprocConnection)[] = [];
+  #binds: Session[] = [];
+  #connects: Session[] = [];
   #closed = false;
   #closing: Promise<void> | null = null;
   #lastEndpoint: string | null = null;
   #recvWaiter: Waiter<Message> | null = null;
   #sendWaiter: (Waiter<void> & { message: Message }) | null = null;
   #syncSends = 0;
-  #owner: SessionOwner;
+  #host: TransportSessionHost;
   #allocate: ((size: number) => Uint8Array) | undefined;
 
   /** Used by subclasses: a type, its pattern, and the user's options. */
@@ -163,7 +162,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     PATTERNS.set(this, this.#pattern);
     const runtime = this.context.runtime;
     this.#allocate = runtime.allocate === undefined ? undefined : (size) => runtime.allocate!(size);
-    this.#owner = this.#makeOwner();
+    this.#host = this.#makeSessionHost();
     for (const [name, value] of Object.entries(options)) {
       if (name === "context" || value === undefined) continue;
       this.setOption(name, value);
@@ -230,41 +229,20 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   /**
    * Binds to an endpoint: `tcp://127.0.0.1:5555`, `tcp://*:5555`,
    * `tcp://127.0.0.1:*` (a free port; see {@linkcode Socket.lastEndpoint}),
-   * `tcp://[::1]:5555` (with `ipv6`). Rejects with `EADDRINUSE`, `EINVAL`, ...
+   * `tcp://[::1]:5555` (with `ipv6`), `ipc:///path`, `inproc://name`.
+   * Rejects with `EADDRINUSE`, `EINVAL`, ...
    */
   async bind(address: string): Promise<void> {
     this.#checkOpen();
     const endpoint = parseEndpoint(address, "bind", this.ipv6);
-    if (endpoint.transport === "inproc") {
-      if (endpoint.text === ZAP_ENDPOINT && this.context.registry.has(ZAP_CLIENT_KEY)) {
-        const message = `Address already in use: an Authenticator answers ZAP in this context; close it first`;
-        throw new ZmqError("EADDRINUSE", message, { address });
-      }
-      this.#binds.push(bindInproc({ type: this.type, context: this.context, owner: this.#owner }, endpoint));
-      this.#lastEndpoint = endpoint.text;
-      this.emit({ type: "bind", address: endpoint.text });
-      return;
-    }
-    const transport = streamTransportFor(endpoint, this.context.runtime);
-    this.#owner.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
-    let bound;
-    try {
-      bound = await transport.listen(endpoint, this.context.runtime, { ipv6: this.ipv6 });
-    } catch (error) {
-      this.emit({ type: "bind:error", address, error: error as Error });
-      throw error;
-    }
+    const session = await sessionFactoryFor(endpoint).bind(this.#host, endpoint, address);
     if (this.#closed) {
-      bound.listener.close();
-      await bound.listener.closed;
-      await bound.cleanup?.();
+      await session.close(0);
       throw closedError();
     }
-    const session = new BindSession(this.#owner, bound, address);
     this.#binds.push(session);
-    this.#lastEndpoint = bound.endpoint;
-    this.emit({ type: "bind", address: bound.endpoint });
-    session.start();
+    this.#lastEndpoint = session.endpoint;
+    this.emit({ type: "bind", address: session.endpoint });
   }
 
   /** Stops listening on an endpoint (as given to `bind()`, or as resolved) and closes its connections. */
@@ -284,8 +262,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   connect(address: string, options: ConnectOptions = {}): void {
     this.#checkOpen();
     const endpoint: Endpoint = parseEndpoint(address, "connect", this.ipv6);
-    const transport = endpoint.transport === "inproc" ? null : streamTransportFor(endpoint, this.context.runtime);
-    if (transport !== null) this.#owner.createMechanism(""); // Throws a TypeError now if security options are incomplete.
+    const factory = sessionFactoryFor(endpoint);
     let routingId: Uint8Array | null = null;
     if (options.routingId !== undefined) {
       if (this.type !== "ROUTER") throw new TypeError("connect() option routingId is only for Router sockets");
@@ -294,20 +271,13 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
         : options.routingId;
       if (routingId.length === 0 || routingId.length > 255) throw new RangeError("routingId must be 1..255 bytes");
     }
-    if (transport === null) {
-      const side = { type: this.type, context: this.context, owner: this.#owner };
-      this.#connects.push(connectInproc(side, endpoint, routingId));
-      return;
-    }
-    const session = new ConnectSession(this.#owner, endpoint, transport, routingId);
-    this.#connects.push(session);
-    session.start();
+    this.#connects.push(factory.connect(this.#host, endpoint, routingId));
   }
 
   /** Stops connecting to an endpoint given to `connect()`; queued messages linger as `linger` says. */
   disconnect(address: string): void {
     this.#checkOpen();
-    const i = this.#connects.findIndex((s) => s.endpoint.text === address);
+    const i = this.#connects.findIndex((s) => s.endpoint === address);
     if (i < 0) throw new ZmqError("ENOENT", `Not connected to ${address}`, { address });
     const [session] = this.#connects.splice(i, 1);
     session.close(this.linger);
@@ -492,8 +462,12 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
 
   // ---- what sessions see ---------------------------------------------------
 
-  #makeOwner(): SessionOwner {
+  #makeSessionHost(): TransportSessionHost {
+    const inproc = inprocRegistryOf(this.context);
+    const zap = zapClient(inproc);
     return {
+      type: this.type,
+      inproc,
       runtime: this.context.runtime as Runtime,
       emit: (event) => this.emit(event),
       option: (name) => this.getOption(name),
@@ -508,12 +482,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
         allocate: this.#allocate,
       }),
       createMechanism: (peerHost: string): Mechanism =>
-        createMechanism({
-          socketType: this.type,
-          option: (name) => this.getOption(name),
-          peerAddress: peerHost,
-          context: this.context,
-        }),
+        createMechanism({ socketType: this.type, option: (name) => this.getOption(name), peerAddress: peerHost, zap }),
       newPipe: (endpoint: string) =>
         new Pipe({
           sendHighWaterMark: this.sendHighWaterMark,

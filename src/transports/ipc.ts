@@ -166,6 +166,8 @@ async function isLive(runtime: Runtime, path: string): Promise<boolean> {
  * ```
  */
 export const ipcTransport: StreamTransport = {
+  check: checkIpcEndpoint,
+
   listen(endpoint: Endpoint, runtime: Runtime, _options: ListenOptions): Promise<Bound> {
     if (endpoint.transport !== "ipc") throw new TypeError("ipcTransport needs an ipc endpoint");
     checkIpcEndpoint(endpoint, runtime);

@@ -1,6 +1,8 @@
 /**
  * Byte-stream transports (tcp, ipc): how an endpoint becomes a listener or
- * a connection. Each transport maps its endpoint onto the runtime adapter.
+ * a connection. Each transport maps its endpoint onto the runtime adapter;
+ * what runs over the bytes is the engine's business (`src/engine/`), and
+ * which session uses them is `src/session/session_factory.ts`'s.
  *
  * @module
  */
@@ -42,6 +44,12 @@ export interface Bound {
  * ```
  */
 export interface StreamTransport {
+  /**
+   * Optional: checks an endpoint before use, throwing the transport's own
+   * errors at once (an ipc path that is too long, an abstract name the
+   * runtime cannot address).
+   */
+  check?(endpoint: Endpoint, runtime: Runtime): void;
   /** Binds the endpoint. Rejects with a `ZmqError` (EADDRINUSE, EADDRNOTAVAIL, EACCES, ...). */
   listen(endpoint: Endpoint, runtime: Runtime, options: ListenOptions): Promise<Bound>;
   /** Opens one connection to the endpoint. Rejects with a `RuntimeError`. */

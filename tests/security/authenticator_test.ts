@@ -13,7 +13,7 @@ import {
   type ZapRequest,
   ZmqError,
 } from "../../mod.ts";
-import { ZAP_CLIENT_KEY } from "../../src/mechanisms/factory.ts";
+import { inprocRegistryOf } from "../../src/context.ts";
 import { bytes, pseudoRandomBytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 import { assertNothingReceived, count, errorOf, record, watchPipes } from "./_security.ts";
 
@@ -23,7 +23,7 @@ Deno.test("Authenticator - installs itself in its context; close() uninstalls; o
   const context = new Context();
   const auth = new Authenticator({ context });
   assert.equal(auth.context, context);
-  assert.ok(context.registry.has(ZAP_CLIENT_KEY));
+  assert.notEqual(inprocRegistryOf(context).zapHandler, null);
   assert.throws(() => new Authenticator({ context }), (e: unknown) => e instanceof ZmqError && e.code === "EADDRINUSE");
   {
     await using handler = new Reply({ context });
@@ -32,7 +32,7 @@ Deno.test("Authenticator - installs itself in its context; close() uninstalls; o
   auth.close();
   auth.close();
   assert.equal(auth.closed, true);
-  assert.equal(context.registry.has(ZAP_CLIENT_KEY), false);
+  assert.equal(inprocRegistryOf(context).zapHandler, null);
   {
     await using handler = new Reply({ context });
     await handler.bind("inproc://zeromq.zap.01");

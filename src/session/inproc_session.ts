@@ -1,6 +1,6 @@
 /**
- * The inproc transport: `inproc://name` between sockets of one
- * {@linkcode Context}. There are no bytes: the two sockets share a pair of
+ * The inproc session: `inproc://name` between sockets of one context
+ * (their {@linkcode InprocRegistry}). There are no bytes: the two sockets share a pair of
  * {@linkcode MessageQueue}s (one socket's outbound queue is the other's
  * inbound queue), so a message passes from socket to socket without a
  * greeting, an encoding or a copy of its frames.
@@ -17,66 +17,31 @@
  */
 
 import type { Metadata } from "../codec/command.ts";
-import type { Context } from "../context.ts";
 import type { Endpoint } from "../endpoint.ts";
 import { ProtocolError, ZmqError } from "../errors.ts";
+import { ZAP_ENDPOINT } from "../mechanisms/zap.ts";
 import { MessageQueue, Pipe } from "../pipe.ts";
-import type { SessionOwner } from "../session.ts";
 import { COMPATIBLE_TYPES, type SocketTypeName } from "../types.ts";
+import type { InprocRegistry } from "./inproc_registry.ts";
+import type { Session, SessionHost } from "./session.ts";
 
-/**
- * One socket, as inproc sees it: its type, its context and its side of
- * pipes ({@linkcode SessionOwner}). `Socket` passes this to
- * {@linkcode bindInproc} and {@linkcode connectInproc}.
- *
- * @example Usage
- * ```ts ignore
- * const side: InprocSocket = { type: "PUSH", context, owner };
- * const connection = connectInproc(side, parseEndpoint("inproc://jobs", "connect"));
- * ```
- */
-export interface InprocSocket {
-  /** The socket type. */
-  readonly type: SocketTypeName;
-  /** The context whose inproc names the socket uses. */
-  readonly context: Context;
-  /** The socket's side of pipes, options and events. */
-  readonly owner: SessionOwner;
-}
-
-const REGISTRY_KEY = "inproc";
 const encoder = new TextEncoder();
-
-/** The inproc names of one context: bound endpoints and connects waiting for their bind. */
-class InprocRegistry {
-  readonly binds = new Map<string, InprocBinding>();
-  readonly pending = new Map<string, Set<InprocConnection>>();
-}
-
-function registryOf(context: Context): InprocRegistry {
-  let registry = context.registry.get(REGISTRY_KEY) as InprocRegistry | undefined;
-  if (registry === undefined) {
-    registry = new InprocRegistry();
-    context.registry.set(REGISTRY_KEY, registry);
-  }
-  return registry;
-}
 
 /** libzmq: the sum of both marks, or no limit when either side has none. */
 function sumHighWaterMarks(send: number, receive: number): number {
   return send === 0 || receive === 0 ? 0 : send + receive;
 }
 
-function conflates(socket: InprocSocket): boolean {
-  return socket.owner.option("conflate") === true;
+function conflates(socket: SessionHost): boolean {
+  return socket.option("conflate") === true;
 }
 
 /** What a ZMTP peer would announce in READY: its type, and its routing id where the type has one. */
-function metadataOf(socket: InprocSocket): Metadata {
+function metadataOf(socket: SessionHost): Metadata {
   const properties: Metadata = new Map([["Socket-Type", encoder.encode(socket.type)]]);
   const type = socket.type;
   if (type === "REQ" || type === "DEALER" || type === "ROUTER") {
-    properties.set("Identity", encoder.encode(socket.owner.option("routingId") ?? ""));
+    properties.set("Identity", encoder.encode(socket.option("routingId") ?? ""));
   }
   return properties;
 }
@@ -110,19 +75,19 @@ function kick(queue: MessageQueue): void {
  * await assert.rejects(b.bind("inproc://binding-example"), { code: "EADDRINUSE" });
  * ```
  */
-export class InprocBinding {
+export class InprocBinding implements Session {
   /** The endpoint, `inproc://name`. */
   readonly endpoint: string;
   /** The endpoint as the user wrote it (the same for inproc). */
   readonly requested: string;
   /** The bound socket. */
-  readonly socket: InprocSocket;
+  readonly socket: SessionHost;
   readonly #name: string;
   readonly #connections = new Set<InprocConnection>();
   #closed = false;
 
   /** Use {@linkcode bindInproc}. */
-  constructor(socket: InprocSocket, endpoint: Endpoint & { transport: "inproc" }) {
+  constructor(socket: SessionHost, endpoint: Endpoint & { transport: "inproc" }) {
     this.socket = socket;
     this.endpoint = endpoint.text;
     this.requested = endpoint.text;
@@ -148,12 +113,12 @@ export class InprocBinding {
   close(_linger = 0): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    const registry = registryOf(this.socket.context);
+    const registry = this.socket.inproc;
     if (registry.binds.get(this.#name) === this) registry.binds.delete(this.#name);
     const connections = [...this.#connections];
     this.#connections.clear();
     for (const connection of connections) connection.bindingClosed();
-    this.socket.owner.emit({ type: "close", address: this.endpoint });
+    this.socket.emit({ type: "close", address: this.endpoint });
     return Promise.resolve();
   }
 }
@@ -175,25 +140,30 @@ export class InprocBinding {
  * assert.equal(new TextDecoder().decode(msg), "early");
  * ```
  */
-export class InprocConnection {
+export class InprocConnection implements Session {
   /** The endpoint connected to. */
-  readonly endpoint: Endpoint & { transport: "inproc" };
-  readonly #socket: InprocSocket;
+  readonly endpoint: string;
+  /** The endpoint as the user wrote it (the same). */
+  readonly requested: string;
+  readonly #name: string;
+  readonly #socket: SessionHost;
   readonly #toPeer: MessageQueue;
   readonly #fromPeer: MessageQueue;
   readonly #pipe: Pipe;
   #attached = false;
   #binding: InprocBinding | null = null;
-  #peer: InprocSocket | null = null;
+  #peer: SessionHost | null = null;
   #peerPipe: Pipe | null = null;
   #peerAttached = false;
   #done = false;
 
   /** Use {@linkcode connectInproc}. */
-  constructor(socket: InprocSocket, endpoint: Endpoint & { transport: "inproc" }, routingId: Uint8Array | null) {
+  constructor(socket: SessionHost, endpoint: Endpoint & { transport: "inproc" }, routingId: Uint8Array | null) {
     this.#socket = socket;
-    this.endpoint = endpoint;
-    const owner = socket.owner;
+    this.endpoint = endpoint.text;
+    this.requested = endpoint.text;
+    this.#name = endpoint.name;
+    const owner = socket;
     // Until the bind, each direction is bounded by this socket's own mark (libzmq does the same).
     this.#toPeer = new MessageQueue(owner.option("sendHighWaterMark"), conflates(socket));
     this.#fromPeer = new MessageQueue(owner.option("receiveHighWaterMark"), conflates(socket));
@@ -208,7 +178,7 @@ export class InprocConnection {
 
   /** @internal Attaches this socket's pipe before the bind, when the socket type queues early. */
   attachEarly(): void {
-    const owner = this.#socket.owner;
+    const owner = this.#socket;
     if (owner.eagerPipes && !owner.option("immediate")) this.#attached = owner.attachPipe(this.#pipe);
   }
 
@@ -224,12 +194,12 @@ export class InprocConnection {
     this.#peer = there;
     binding.add(this);
     this.#toPeer.hwm = sumHighWaterMarks(
-      here.owner.option("sendHighWaterMark"),
-      there.owner.option("receiveHighWaterMark"),
+      here.option("sendHighWaterMark"),
+      there.option("receiveHighWaterMark"),
     );
     this.#fromPeer.hwm = sumHighWaterMarks(
-      there.owner.option("sendHighWaterMark"),
-      here.owner.option("receiveHighWaterMark"),
+      there.option("sendHighWaterMark"),
+      here.option("receiveHighWaterMark"),
     );
     this.#toPeer.conflate ||= conflates(there);
     this.#fromPeer.conflate ||= conflates(there);
@@ -238,13 +208,13 @@ export class InprocConnection {
     peerPipe.properties = metadataOf(here);
     this.#peerPipe = peerPipe;
     // The bound socket may refuse the peer (a second PAIR peer, a routing id in use): libzmq then ends the pipe.
-    if (!there.owner.attachPipe(peerPipe)) {
+    if (!there.attachPipe(peerPipe)) {
       this.#end();
       return;
     }
     this.#peerAttached = true;
     if (!this.#attached) {
-      this.#attached = here.owner.attachPipe(this.#pipe);
+      this.#attached = here.attachPipe(this.#pipe);
       if (!this.#attached) {
         this.#end();
         return;
@@ -258,13 +228,13 @@ export class InprocConnection {
   #refuse(binding: InprocBinding): void {
     const here = this.#socket;
     const there = binding.socket;
-    const address = this.endpoint.text;
-    here.owner.emit({
+    const address = this.endpoint;
+    here.emit({
       type: "handshake:error:protocol",
       address,
       error: new ProtocolError("handshake", incompatibility(here.type, there.type, address)),
     });
-    there.owner.emit({
+    there.emit({
       type: "handshake:error:protocol",
       address: binding.endpoint,
       error: new ProtocolError("handshake", incompatibility(there.type, here.type, address)),
@@ -276,7 +246,7 @@ export class InprocConnection {
   bindingClosed(): void {
     if (this.#done) return;
     this.#binding = null;
-    if (this.#attached) this.#socket.owner.emit({ type: "disconnect", address: this.endpoint.text });
+    if (this.#attached) this.#socket.emit({ type: "disconnect", address: this.endpoint });
     this.#end(true);
   }
 
@@ -287,7 +257,7 @@ export class InprocConnection {
   close(_linger = 0): Promise<void> {
     if (this.#done) return Promise.resolve();
     if (this.#peerAttached && this.#binding !== null) {
-      this.#binding.socket.owner.emit({ type: "disconnect", address: this.#binding.endpoint });
+      this.#binding.socket.emit({ type: "disconnect", address: this.#binding.endpoint });
     }
     this.#end(false);
     return Promise.resolve();
@@ -297,9 +267,9 @@ export class InprocConnection {
   #end(boundSideLeaves = false): void {
     if (this.#done) return;
     this.#done = true;
-    const registry = registryOf(this.#socket.context);
-    const pending = registry.pending.get(this.endpoint.name);
-    if (pending?.delete(this) && pending.size === 0) registry.pending.delete(this.endpoint.name);
+    const registry = this.#socket.inproc;
+    const pending = registry.pending.get(this.#name);
+    if (pending?.delete(this) && pending.size === 0) registry.pending.delete(this.#name);
     const binding = this.#binding;
     this.#binding = null;
     binding?.remove(this);
@@ -308,12 +278,12 @@ export class InprocConnection {
     const detachPeer = () => {
       if (peer === null || peerPipe === null || !this.#peerAttached) return;
       if (boundSideLeaves) peerPipe.inbound.clear();
-      peer.owner.detachPipe(peerPipe);
+      peer.detachPipe(peerPipe);
     };
     const detachHere = () => {
       if (!this.#attached) return;
       if (!boundSideLeaves) this.#pipe.inbound.clear();
-      this.#socket.owner.detachPipe(this.#pipe);
+      this.#socket.detachPipe(this.#pipe);
     };
     // The side that stays is detached first, so the leaving side's queue is ended rather than dropped.
     if (boundSideLeaves) {
@@ -328,7 +298,8 @@ export class InprocConnection {
 
 /**
  * Binds `inproc://name` in the socket's context and joins the connects
- * that were waiting for it. Throws `EADDRINUSE` if the name is bound.
+ * that were waiting for it. Throws `EADDRINUSE` if the name is bound, or
+ * if it is `inproc://zeromq.zap.01` and a ZAP handler is installed.
  *
  * @example Usage
  * ```ts
@@ -342,9 +313,13 @@ export class InprocConnection {
  * assert.equal((await pull.receive()).length, 2);
  * ```
  */
-export function bindInproc(socket: InprocSocket, endpoint: Endpoint): InprocBinding {
+export function bindInproc(socket: SessionHost, endpoint: Endpoint): InprocBinding {
   if (endpoint.transport !== "inproc") throw new TypeError("bindInproc needs an inproc endpoint");
-  const registry = registryOf(socket.context);
+  const registry = socket.inproc;
+  if (endpoint.text === ZAP_ENDPOINT && registry.zapHandler !== null) {
+    const message = `Address already in use: an Authenticator answers ZAP in this context; close it first`;
+    throw new ZmqError("EADDRINUSE", message, { address: endpoint.text });
+  }
   if (registry.binds.has(endpoint.name)) {
     throw new ZmqError("EADDRINUSE", `Address already in use: ${endpoint.text} is bound in this context`, {
       address: endpoint.text,
@@ -361,22 +336,23 @@ export function bindInproc(socket: InprocSocket, endpoint: Endpoint): InprocBind
 }
 
 /**
- * The socket bound at `inproc://name` in a context, if any. The ZAP client
+ * The socket bound at `inproc://name` in a registry, if any. The ZAP client
  * uses it to find a handler bound at `inproc://zeromq.zap.01`.
  *
  * @example Usage
  * ```ts
  * import { Reply, context } from "../../mod.ts";
- * import { inprocBinding } from "./inproc.ts";
+ * import { inprocRegistryOf } from "../context.ts";
+ * import { inprocBinding } from "./inproc_session.ts";
  * import assert from "node:assert/strict";
  * await using rep = new Reply();
  * await rep.bind("inproc://lookup-example");
- * assert.equal(inprocBinding(context, "lookup-example")?.socket.type, "REP");
- * assert.equal(inprocBinding(context, "nothing-here"), undefined);
+ * assert.equal(inprocBinding(inprocRegistryOf(context), "lookup-example")?.socket.type, "REP");
+ * assert.equal(inprocBinding(inprocRegistryOf(context), "nothing-here"), undefined);
  * ```
  */
-export function inprocBinding(context: Context, name: string): InprocBinding | undefined {
-  return (context.registry.get(REGISTRY_KEY) as InprocRegistry | undefined)?.binds.get(name);
+export function inprocBinding(registry: InprocRegistry, name: string): InprocBinding | undefined {
+  return registry.binds.get(name);
 }
 
 /**
@@ -401,12 +377,12 @@ export function inprocBinding(context: Context, name: string): InprocBinding | u
  * ```
  */
 export function connectInproc(
-  socket: InprocSocket,
+  socket: SessionHost,
   endpoint: Endpoint,
   routingId: Uint8Array | null = null,
 ): InprocConnection {
   if (endpoint.transport !== "inproc") throw new TypeError("connectInproc needs an inproc endpoint");
-  const registry = registryOf(socket.context);
+  const registry = socket.inproc;
   const binding = registry.binds.get(endpoint.name);
   if (binding !== undefined && !compatible(socket.type, binding.socket.type)) {
     throw new ZmqError("EINVAL", incompatibility(socket.type, binding.socket.type, endpoint.text), {
