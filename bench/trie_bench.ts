@@ -13,7 +13,8 @@
  *   message goes to 100 or more peers; `matchInto` is the PUB fan-out path).
  * - `binary`: random 1–8 byte prefixes, 32-byte random messages.
  */
-import { createMtrie, type Mtrie, type MtrieKind } from "../src/routing/mtrie.ts";
+import type { Mtrie, MtrieKind } from "../src/routing/mtrie.ts";
+import { createMtrie } from "../src/routing/mtrie_select.ts";
 import { prng } from "../tests/_vectors.ts";
 
 const COUNTS = [1, 100, 10_000, 100_000];

@@ -25,7 +25,7 @@ export type SocketEvent =
   | { type: "connect:retry"; address: string; interval: number }
   | { type: "close"; address: string }
   | { type: "close:error"; address: string; error: Error }
-  | { type: "disconnect"; address: string }
+  | { type: "disconnect"; address: string; error?: Error }
   | { type: "end" }
   | { type: "handshake"; address: string }
   | { type: "handshake:error:protocol"; address: string; error: Error }

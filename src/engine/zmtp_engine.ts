@@ -9,8 +9,8 @@
  * @module
  */
 
-import { FLAG_COMMAND, FLAG_MORE, type FrameDecoder, type FrameEncoder } from "../codec/codec.ts";
-import { decodeCommand, encodePing, encodePong, encodeSubscription } from "../codec/command.ts";
+import { FLAG_COMMAND, FLAG_MORE, type FrameDecoder } from "../codec/codec.ts";
+import { decodeCommand, encodePing, encodePong } from "../codec/command.ts";
 import {
   checkGreetingPrefix,
   encodeGreeting,
@@ -20,25 +20,20 @@ import {
 } from "../codec/greeting.ts";
 import { AuthError, ProtocolError } from "../errors.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
-import { isSubscription, type Pipe, subscriptionMessage } from "../pipe.ts";
+import type { Pipe } from "../pipe.ts";
+import { subscriptionMessage } from "../routing/subscriptions.ts";
 import type { Conn } from "../runtime/runtime.ts";
-import type { Engine, EngineEnd, EngineFactory, EngineHost, EngineOptions } from "./engine.ts";
 import { COMPATIBLE_TYPES, type Message } from "../types.ts";
+import type { Engine, EngineEnd, EngineFactory, EngineHost, EngineOptions } from "./engine.ts";
+import { WriteCoalescer, type WriteSource } from "./write_coalescer.ts";
+import { ZmtpEncoder } from "./zmtp_encoder.ts";
 
 /** Stop packing messages into one write once it holds this many bytes. */
 export const WRITE_BATCH_BYTES = 256 * 1024;
-/** Schedules microtasks: a promise job is cheaper than `queueMicrotask` (which Node wraps for async hooks). */
-const RESOLVED: Promise<void> = Promise.resolve();
 /** Frames at least this large make the next read small (see #readTarget). */
 const LARGE_FRAME = 64 * 1024;
 /** The size of that small read. */
 const HEADER_READ_SIZE = 16 * 1024;
-/** A queue this long is written at once, without waiting for more. */
-const COALESCE_MESSAGES = 1024;
-/** Write once the queue has not grown for this many microtask turns. */
-const COALESCE_IDLE_TURNS = 3;
-/** Never wait more than this many microtask turns for a batch. */
-const COALESCE_MAX_TURNS = 2048;
 
 const STATE_GREETING: number = 0;
 const STATE_HANDSHAKE: number = 1;
@@ -54,7 +49,7 @@ const STATE_DONE: number = 3;
  * engine.start();
  * ```
  */
-export class ZmtpEngine implements Engine {
+export class ZmtpEngine implements Engine, WriteSource {
   /** The connection's peer address. */
   readonly peerAddress: string;
   readonly #conn: Conn;
@@ -66,16 +61,13 @@ export class ZmtpEngine implements Engine {
   #greetingLength = 0;
   #zmtpMinor = 1;
   readonly #decoder: FrameDecoder;
-  readonly #encoder: FrameEncoder;
+  readonly #encoder: ZmtpEncoder;
+  readonly #writer: WriteCoalescer;
   #pipe: Pipe | null = null;
   #parts: Uint8Array[] = [];
   #pendingHandshake: Promise<void> | null = null;
   #preparing: Promise<void> | null = null;
   #heldFrames: [Uint8Array, number][] = [];
-  #writing = false;
-  /** The write in flight (or the last one): an ERROR sent while failing goes out after it. */
-  #lastWrite: Promise<void> = Promise.resolve();
-  #flushScheduled = false;
   /** Handshake commands: always sent as they are. */
   #handshakeCommands: Uint8Array[] = [];
   /** Traffic commands (PING, PONG): encrypted by mechanisms that encrypt. */
@@ -97,7 +89,13 @@ export class ZmtpEngine implements Engine {
     this.#options = options;
     this.peerAddress = conn.remoteAddress;
     this.#decoder = options.codec.decoder({ maxFrameSize: options.maxMessageSize, allocate: options.allocate });
-    this.#encoder = options.codec.encoder();
+    this.#encoder = new ZmtpEncoder(options.codec.encoder());
+    if (mechanism.encode !== undefined) this.#encoder.transform = mechanism.encode.bind(mechanism);
+    this.#writer = new WriteCoalescer(this, {
+      write: (chunks) => conn.write(chunks),
+      failed: (error) => this.#finish({ kind: "closed", error }),
+      idle: () => this.#notifyDrained(),
+    });
   }
 
   /** The pipe carrying this connection's traffic, once the handshake is done. */
@@ -132,7 +130,7 @@ export class ZmtpEngine implements Engine {
       end: (error) => this.#onEnd(error),
       readTarget: this.#readTarget,
     });
-    this.#write([encodeGreeting({ mechanism: m.name, asServer: m.asServer })]);
+    this.#writer.writeNow([encodeGreeting({ mechanism: m.name, asServer: m.asServer })]);
     if (this.#options.handshakeInterval > 0) {
       this.#handshakeTimer = setTimeout(() => {
         this.#fail({
@@ -159,7 +157,7 @@ export class ZmtpEngine implements Engine {
 
   #isDrained(): boolean {
     return this.#state === STATE_DONE ||
-      (!this.#writing && this.#commands.length === 0 && this.#handshakeCommands.length === 0 &&
+      (!this.#writer.writing && this.#commands.length === 0 && this.#handshakeCommands.length === 0 &&
         (this.#pipe === null || this.#pipe.outbound.length === 0));
   }
 
@@ -188,6 +186,7 @@ export class ZmtpEngine implements Engine {
     if (this.#greetingLength < GREETING_SIZE) return chunk.subarray(chunk.length);
     const peer = parseGreeting(this.#greeting, this.#mechanism.name);
     this.#zmtpMinor = negotiateMinor(1, peer);
+    this.#encoder.zmtpMinor = this.#zmtpMinor;
     this.#state = STATE_HANDSHAKE;
     if (this.#preparing !== null) this.#awaitHandshake(this.#preparing);
     else this.#sendHandshakeCommands();
@@ -268,7 +267,7 @@ export class ZmtpEngine implements Engine {
     for (let cmd = this.#mechanism.nextCommand(); cmd !== null; cmd = this.#mechanism.nextCommand()) {
       this.#handshakeCommands.push(cmd);
     }
-    this.#scheduleFlush();
+    this.#writer.schedule();
   }
 
   #handshakeComplete(): void {
@@ -302,9 +301,9 @@ export class ZmtpEngine implements Engine {
   #attach(pipe: Pipe): void {
     this.#pipe = pipe;
     pipe.zmtpMinor = this.#zmtpMinor;
-    pipe.outbound.onReadable = () => this.#scheduleFlush();
+    pipe.outbound.onReadable = () => this.#writer.schedule();
     pipe.inbound.onWritable = () => this.#resumeReading();
-    if (pipe.outbound.length > 0) this.#scheduleFlush();
+    if (pipe.outbound.length > 0) this.#writer.schedule();
   }
 
   #onTrafficFrame = (body: Uint8Array, flags: number): void => {
@@ -341,7 +340,7 @@ export class ZmtpEngine implements Engine {
     switch (command.name) {
       case "PING":
         this.#commands.push(encodePong(command.context));
-        this.#scheduleFlush();
+        this.#writer.schedule();
         if (command.ttl > 0 && this.#ttlTimer === undefined) {
           this.#heardSinceTtl = false;
           this.#ttlTimer = setTimeout(() => {
@@ -380,7 +379,7 @@ export class ZmtpEngine implements Engine {
     const ttl = Math.min(0xffff, Math.floor(o.heartbeatTimeToLive / 100));
     this.#heartbeatTimer = setInterval(() => {
       this.#commands.push(encodePing(ttl));
-      this.#scheduleFlush();
+      this.#writer.schedule();
       if (this.#timeoutTimer === undefined && timeout > 0) {
         this.#heard = false;
         this.#timeoutTimer = setTimeout(() => {
@@ -396,119 +395,38 @@ export class ZmtpEngine implements Engine {
     }, o.heartbeatInterval);
   }
 
-  // ---- output --------------------------------------------------------------
+  // ---- output (the write coalescer's source) -------------------------------
 
-  #scheduleFlush(): void {
-    if (this.#flushScheduled || this.#writing || this.#state === STATE_DONE) return;
-    this.#flushScheduled = true;
-    RESOLVED.then(this.#flush);
-  }
-
-  #flush = (): void => {
-    this.#flushScheduled = false;
-    if (this.#writing || this.#state === STATE_DONE) return;
+  /** Encodes the queued commands, then messages up to a batch; `null` when nothing is queued. */
+  fill(): Uint8Array[] | null {
+    if (this.#state === STATE_DONE) return null;
     const encoder = this.#encoder;
     const handshake = this.#handshakeCommands;
     if (handshake.length > 0) {
-      for (const cmd of handshake) encoder.frame(cmd, FLAG_COMMAND);
+      for (const cmd of handshake) encoder.handshakeCommand(cmd);
       handshake.length = 0;
     }
     const commands = this.#commands;
     if (commands.length > 0) {
-      const mechanism = this.#mechanism;
-      for (const cmd of commands) {
-        if (mechanism.encode !== undefined) encoder.frame(mechanism.encode(cmd, FLAG_COMMAND), 0);
-        else encoder.frame(cmd, FLAG_COMMAND);
-      }
+      for (const cmd of commands) encoder.command(cmd);
       commands.length = 0;
     }
     const pipe = this.#pipe;
-    if (pipe !== null && this.#state === STATE_TRAFFIC) this.#encodeMessages(pipe, encoder);
-    if (encoder.size === 0) {
-      this.#notifyDrained();
-      return;
-    }
-    this.#write(encoder.take());
-  };
-
-  #encodeMessages(pipe: Pipe, encoder: FrameEncoder): void {
-    const outbound = pipe.outbound;
-    const mechanism = this.#mechanism;
-    const encrypt = mechanism.encode !== undefined;
-    const minor = this.#zmtpMinor;
-    while (encoder.size < WRITE_BATCH_BYTES) {
-      const message = outbound.read();
-      if (message === undefined) break;
-      if (minor >= 1 && isSubscription(message)) {
-        const body = message[0];
-        const cmd = encodeSubscription(body.subarray(1), body[0] === 0);
-        if (encrypt) encoder.frame(mechanism.encode!(cmd, FLAG_COMMAND), 0);
-        else encoder.frame(cmd, FLAG_COMMAND);
-        continue;
-      }
-      const last = message.length - 1;
-      if (encrypt) {
-        for (let i = 0; i <= last; i++) encoder.frame(mechanism.encode!(message[i], i < last ? FLAG_MORE : 0), 0);
-      } else {
-        for (let i = 0; i < last; i++) encoder.frame(message[i], FLAG_MORE);
-        encoder.frame(message[last], 0);
-      }
-    }
+    if (pipe !== null && this.#state === STATE_TRAFFIC) encoder.messagesFrom(pipe.outbound, WRITE_BATCH_BYTES);
+    return encoder.size === 0 ? null : encoder.take();
   }
 
-  #write(chunks: Uint8Array[]): void {
-    this.#writing = true;
-    (this.#lastWrite = this.#conn.write(chunks)).then(this.#afterWrite, (error) => {
-      this.#writing = false;
-      this.#finish({ kind: "closed", error });
-    });
+  /** Messages queued for the peer. */
+  backlog(): number {
+    return this.#pipe?.outbound.length ?? 0;
   }
 
-  /**
-   * A write finished. Writes often finish without the event loop turning
-   * (the runtimes complete them at once when the kernel has room), so a
-   * producer sending in a loop would otherwise get one write per handful of
-   * messages. While the queue keeps growing, wait a few microtask turns so
-   * the next write carries a real batch; flush as soon as it stops growing.
-   */
-  #afterWrite = (): void => {
-    this.#writing = false;
-    if (this.#state === STATE_DONE) return;
-    const queued = this.#pipe?.outbound.length ?? 0;
-    if (
-      queued === 0 || queued >= COALESCE_MESSAGES || this.#commands.length > 0 || this.#handshakeCommands.length > 0
-    ) {
-      this.#flush();
-      return;
-    }
-    this.#flushScheduled = true;
-    this.#coalesceLast = queued;
-    this.#coalesceIdle = 0;
-    this.#coalesceTurns = 0;
-    RESOLVED.then(this.#coalesceTurn);
-  };
+  /** Whether commands wait (they go out without waiting for a batch). */
+  urgent(): boolean {
+    return this.#commands.length > 0 || this.#handshakeCommands.length > 0;
+  }
 
   #largeFrames = false;
-  #coalesceLast = 0;
-  #coalesceIdle = 0;
-  #coalesceTurns = 0;
-
-  /** One microtask turn of waiting for a batch (see {@linkcode ZmtpEngine.#afterWrite}). */
-  #coalesceTurn = (): void => {
-    if (this.#state === STATE_DONE) return;
-    const queued = this.#pipe?.outbound.length ?? 0;
-    if (queued === this.#coalesceLast) this.#coalesceIdle++;
-    else this.#coalesceIdle = 0;
-    this.#coalesceLast = queued;
-    if (
-      queued >= COALESCE_MESSAGES || this.#coalesceIdle >= COALESCE_IDLE_TURNS ||
-      ++this.#coalesceTurns >= COALESCE_MAX_TURNS
-    ) {
-      this.#flush();
-    } else {
-      RESOLVED.then(this.#coalesceTurn);
-    }
-  };
 
   #notifyDrained(): void {
     if (this.#drainWaiters.length === 0 || !this.#isDrained()) return;
@@ -519,13 +437,17 @@ export class ZmtpEngine implements Engine {
 
   // ---- ending --------------------------------------------------------------
 
+  /**
+   * Ends the connection for an exception thrown while handling input: the
+   * peer's fault for a `ProtocolError` or an `AuthError` (libzmq gives up on
+   * the endpoint then); anything else is a failure on our side (a bug, a
+   * crypto library that would not load), reported as a closed connection
+   * with the error attached, after which the session reconnects.
+   */
   #failWith(err: unknown): void {
     if (err instanceof ProtocolError) this.#fail({ kind: "protocol", error: err });
     else if (err instanceof AuthError) this.#fail({ kind: "auth", error: err });
-    else {this.#fail({
-        kind: "protocol",
-        error: new ProtocolError("handshake", String((err as Error)?.message ?? err)),
-      });}
+    else this.#fail({ kind: "closed", error: err instanceof Error ? err : new Error(String(err)) });
   }
 
   #fail(end: EngineEnd): void {
@@ -533,12 +455,11 @@ export class ZmtpEngine implements Engine {
     // Let an ERROR command queued by the mechanism go out before closing, after any write in flight.
     if (this.#handshakeCommands.length > 0) {
       const encoder = this.#encoder;
-      for (const cmd of this.#handshakeCommands) encoder.frame(cmd, FLAG_COMMAND);
+      for (const cmd of this.#handshakeCommands) encoder.handshakeCommand(cmd);
       this.#handshakeCommands.length = 0;
       const conn = this.#conn;
       const chunks = encoder.take();
-      const inFlight = this.#writing ? this.#lastWrite : Promise.resolve();
-      inFlight.then(() => conn.write(chunks)).catch(() => {}).finally(() => conn.close());
+      this.#writer.settled().then(() => conn.write(chunks)).catch(() => {}).finally(() => conn.close());
       this.#finish(end, false);
       return;
     }
@@ -549,6 +470,7 @@ export class ZmtpEngine implements Engine {
     if (this.#state === STATE_DONE) return;
     const duringHandshake = this.#state !== STATE_TRAFFIC;
     this.#state = STATE_DONE;
+    this.#writer.stop();
     clearTimeout(this.#handshakeTimer);
     clearInterval(this.#heartbeatTimer);
     clearTimeout(this.#timeoutTimer);

@@ -4,19 +4,14 @@
  * PUB/XPUB use it to pick the peers a message goes to, and XPUB to decide
  * which subscriptions to pass upstream exactly once.
  *
- * Two implementations share the {@linkcode Mtrie} interface: `mtrie_js.ts`
- * (TypeScript, the reference) and `mtrie_wasm.ts` (Rust/WebAssembly,
- * `wasm/src/mtrie.rs`). This module is the only one that imports both; it
- * picks the default by measurement (`bench/trie_bench.ts`,
- * `bench/RESULTS.md`).
+ * This module is the {@linkcode Mtrie} interface. Two implementations share
+ * it: `mtrie_js.ts` (TypeScript, the reference) and `mtrie_wasm.ts`
+ * (Rust/WebAssembly, `wasm/src/mtrie.rs`); `mtrie_select.ts` is the only
+ * module that imports both, and picks the default by measurement
+ * (`bench/trie_bench.ts`, `bench/RESULTS.md`).
  *
  * @module
  */
-
-import { JsMtrie } from "./mtrie_js.ts";
-import { WasmMtrie } from "./mtrie_wasm.ts";
-
-export { MTRIE_PEER_LIMIT } from "./mtrie_js.ts";
 
 /** Which implementation backs a trie. */
 export type MtrieKind = "js" | "wasm";
@@ -35,7 +30,7 @@ export type RemoveResult = "not_found" | "last_value_removed" | "values_remain";
  *
  * @example Usage
  * ```ts
- * import { createMtrie } from "./mtrie.ts";
+ * import { createMtrie } from "./mtrie_select.ts";
  * import assert from "node:assert/strict";
  * const trie = createMtrie();
  * const topic = (s: string) => new TextEncoder().encode(s);
@@ -83,42 +78,4 @@ export interface Mtrie {
   readonly size: number;
   /** Releases resources (Wasm memory). The trie is unusable afterwards. */
   dispose(): void;
-}
-
-/**
- * The implementation {@linkcode createMtrie} uses by default: the faster one
- * for realistic workloads in `bench/trie_bench.ts`. That is Wasm: with topic
- * strings it is about even with JS up to 100 subscriptions and faster from
- * 10 000 on, and faster at every size when a message fans out to many peers
- * (`bench/RESULTS.md`). JS stays faster for tries of very short binary
- * prefixes, where the per-call cost of Wasm dominates.
- *
- * @example Usage
- * ```ts
- * import { defaultMtrieKind } from "./mtrie.ts";
- * import assert from "node:assert/strict";
- * assert.ok(defaultMtrieKind === "js" || defaultMtrieKind === "wasm");
- * ```
- */
-export const defaultMtrieKind: MtrieKind = "wasm";
-
-/**
- * Makes an empty trie of the given kind (default {@linkcode defaultMtrieKind}).
- * Making a Wasm trie instantiates the Wasm module if it is not yet.
- *
- * @example Usage
- * ```ts
- * import { createMtrie } from "./mtrie.ts";
- * import assert from "node:assert/strict";
- * for (const kind of ["js", "wasm"] as const) {
- *   const trie = createMtrie(kind);
- *   assert.equal(trie.kind, kind);
- *   assert.equal(trie.add(new Uint8Array(), 7), true);
- *   assert.equal(trie.matchInto(new Uint8Array([1, 2]), new Uint32Array(4)), 1);
- *   trie.dispose();
- * }
- * ```
- */
-export function createMtrie(kind: MtrieKind = defaultMtrieKind): Mtrie {
-  return kind === "wasm" ? new WasmMtrie() : new JsMtrie();
 }

@@ -137,7 +137,8 @@ export function setHandshakeInfo(pipe: Pipe, info: HandshakeInfo): void {
 
 /**
  * Reports how an engine ended, as libzmq's monitor would: a handshake
- * failure by its kind, then `disconnect` (nothing for a local close).
+ * failure by its kind, then `disconnect` (with the error, when a failure
+ * rather than the peer closed the connection; nothing for a local close).
  *
  * @example Usage
  * ```ts
@@ -164,5 +165,6 @@ export function reportEnd(
       emit({ type: "handshake:error:other", address, error });
     }
   }
-  emit({ type: "disconnect", address });
+  const error = end.kind === "closed" ? end.error : undefined;
+  emit(error === undefined ? { type: "disconnect", address } : { type: "disconnect", address, error });
 }

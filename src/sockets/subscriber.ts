@@ -7,7 +7,7 @@
 import { ZmqError } from "../errors.ts";
 import { Socket, type SocketOptionsOf } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
-import { topicsOf } from "./x_publisher.ts";
+import { topicsOf } from "../routing/subscriptions.ts";
 import { XSubPattern } from "./x_subscriber.ts";
 
 /** Options of {@linkcode Subscriber}. */

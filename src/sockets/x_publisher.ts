@@ -10,78 +10,13 @@ import { Deque } from "../deque.ts";
 import { ZmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { Distributor } from "../routing/dist.ts";
-import { createMtrie, type Mtrie } from "../routing/mtrie.ts";
+import type { Mtrie } from "../routing/mtrie.ts";
+import { createMtrie } from "../routing/mtrie_select.ts";
 import type { Message } from "../types.ts";
+import { notification, topicKey, topicsOf } from "../routing/subscriptions.ts";
 import type { Pattern } from "./pattern.ts";
 import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
-
-const encoder = new TextEncoder();
-
-/**
- * The bytes of a topic given as a string (UTF-8) or bytes (used as they are).
- *
- * @example Usage
- * ```ts
- * import { topicBytes } from "./x_publisher.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual([...topicBytes("ab")], [97, 98]);
- * ```
- */
-export function topicBytes(topic: string | Uint8Array): Uint8Array {
-  if (typeof topic === "string") return encoder.encode(topic);
-  if (topic instanceof Uint8Array) return topic;
-  throw new TypeError(`A topic must be a string or a Uint8Array, got ${topic === null ? "null" : typeof topic}`);
-}
-
-/**
- * The topics named by `subscribe()`/`unsubscribe()` arguments; none means
- * the empty prefix, which matches every message.
- *
- * @example Usage
- * ```ts
- * import { topicsOf } from "./x_publisher.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(topicsOf([]), [new Uint8Array(0)]);
- * assert.equal(topicsOf(["a", new Uint8Array([1, 2])])[1].length, 2);
- * ```
- */
-export function topicsOf(prefixes: (string | Uint8Array)[]): Uint8Array[] {
-  return prefixes.length === 0 ? [new Uint8Array(0)] : prefixes.map(topicBytes);
-}
-
-/**
- * A string that identifies a topic's bytes exactly (one char per byte), for
- * use as a `Map` key.
- *
- * @example Usage
- * ```ts
- * import { topicKey } from "./x_publisher.ts";
- * import assert from "node:assert/strict";
- * assert.equal(topicKey(new Uint8Array([104, 105])), "hi");
- * assert.notEqual(topicKey(new Uint8Array([0xc3, 0xa9])), topicKey(new TextEncoder().encode("é!")));
- * ```
- */
-export function topicKey(topic: Uint8Array): string {
-  if (topic.length <= 64) {
-    let s = "";
-    for (let i = 0; i < topic.length; i++) s += String.fromCharCode(topic[i]);
-    return s;
-  }
-  let s = "";
-  for (let i = 0; i < topic.length; i += 4096) {
-    s += String.fromCharCode.apply(null, topic.subarray(i, i + 4096) as unknown as number[]);
-  }
-  return s;
-}
-
-/** `\x01topic` or `\x00topic` as a fresh single-frame message. */
-function notification(topic: Uint8Array, subscribe: boolean): Message {
-  const body = new Uint8Array(topic.length + 1);
-  body[0] = subscribe ? 1 : 0;
-  body.set(topic, 1);
-  return [body];
-}
 
 /** A message waiting for an XPUB application, with the pipe a subscription came from. */
 interface Pending {
@@ -134,7 +69,7 @@ export class XPubPattern implements Pattern {
       this.#requested.set(pipe, new Map());
       const welcome = this.#host.option("welcomeMessage");
       // Straight to the pipe: not filtered by subscriptions, not subject to the high-water mark.
-      if (welcome !== null && welcome.length > 0) pipe.outbound.write([encoder.encode(welcome)]);
+      if (welcome !== null && welcome.length > 0) pipe.outbound.write([new TextEncoder().encode(welcome)]);
     }
     // Subscriptions are handled as they arrive, so none is ever conflated away.
     pipe.inbound.conflate = false;

@@ -8,15 +8,16 @@
  */
 
 import { ZmqError } from "../errors.ts";
-import { type Pipe, subscriptionMessage } from "../pipe.ts";
+import type { Pipe } from "../pipe.ts";
+import { subscriptionMessage, topicKey } from "../routing/subscriptions.ts";
 import { Distributor } from "../routing/dist.ts";
 import { FairQueue } from "../routing/fq.ts";
-import { createMtrie, type Mtrie } from "../routing/mtrie.ts";
+import type { Mtrie } from "../routing/mtrie.ts";
+import { createMtrie } from "../routing/mtrie_select.ts";
 import type { Message } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
 import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
-import { topicKey } from "./x_publisher.ts";
 
 /** The one peer id of the local subscription trie. */
 const SELF = 0;

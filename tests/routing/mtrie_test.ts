@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createMtrie, type Mtrie, MTRIE_PEER_LIMIT, type MtrieKind } from "../../src/routing/mtrie.ts";
+import type { Mtrie, MtrieKind } from "../../src/routing/mtrie.ts";
+import { MTRIE_PEER_LIMIT } from "../../src/routing/mtrie_js.ts";
+import { createMtrie } from "../../src/routing/mtrie_select.ts";
 import { wasmInstance } from "../../src/wasm/instance.ts";
 import { prng } from "../_vectors.ts";
 
