@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { FLAG_COMMAND, FLAG_MORE, type FrameDecoder } from "../../src/codec/codec.ts";
 import { decodeCommand, encodeDecodedCommand } from "../../src/codec/command.ts";
 import { ProtocolError } from "../../src/errors.ts";
@@ -28,7 +27,7 @@ const framedVectors = GROUPS.flatMap((g) => loadVectors(g).map((v) => ({ group: 
   .filter((v) => v.name !== "frame_long_256_boundary_header");
 
 for (const codec of CODECS) {
-  test(`${codec.kind} codec - every framed vector decodes the same whole, byte by byte and randomly split`, () => {
+  Deno.test(`${codec.kind} codec - every framed vector decodes the same whole, byte by byte and randomly split`, () => {
     const random = prng(2);
     for (const v of framedVectors) {
       const whole = decodeSplit(codec.decoder(), v.bytes, []);
@@ -41,7 +40,7 @@ for (const codec of CODECS) {
     }
   });
 
-  test(`${codec.kind} codec - every framed vector re-encodes byte for byte`, () => {
+  Deno.test(`${codec.kind} codec - every framed vector re-encodes byte for byte`, () => {
     const encoder = codec.encoder();
     for (const v of framedVectors) {
       const frames = decodeSplit(codec.decoder(), v.bytes, []);
@@ -51,7 +50,7 @@ for (const codec of CODECS) {
     encoder.dispose();
   });
 
-  test(`${codec.kind} codec - command vectors decode to commands that re-encode exactly`, () => {
+  Deno.test(`${codec.kind} codec - command vectors decode to commands that re-encode exactly`, () => {
     for (const v of framedVectors) {
       for (const f of decodeSplit(codec.decoder(), v.bytes, [])) {
         if ((f.flags & FLAG_COMMAND) === 0) continue;
@@ -65,7 +64,7 @@ for (const codec of CODECS) {
     }
   });
 
-  test(`${codec.kind} codec - frames keep MORE and COMMAND and drop LONG`, () => {
+  Deno.test(`${codec.kind} codec - frames keep MORE and COMMAND and drop LONG`, () => {
     const frames = decodeSplit(
       codec.decoder(),
       loadVectors("frame").find((v) => v.name === "multipart_3_frames")!.bytes,
@@ -78,7 +77,7 @@ for (const codec of CODECS) {
     assert.equal(long[0].body.length, 300);
   });
 
-  test(`${codec.kind} codec - LONG is used from 256 bytes on, as libzmq does`, () => {
+  Deno.test(`${codec.kind} codec - LONG is used from 256 bytes on, as libzmq does`, () => {
     const header = loadVectors("frame").find((v) => v.name === "frame_long_256_boundary_header")!.bytes;
     const encoder = codec.encoder();
     encoder.frame(new Uint8Array(256), 0);
@@ -89,7 +88,7 @@ for (const codec of CODECS) {
     encoder.dispose();
   });
 
-  test(`${codec.kind} codec - many queued frames pack into one buffer; large bodies pass through uncopied`, () => {
+  Deno.test(`${codec.kind} codec - many queued frames pack into one buffer; large bodies pass through uncopied`, () => {
     const encoder = codec.encoder();
     for (let i = 0; i < 1000; i++) encoder.frame(new Uint8Array([i & 0xff]), FLAG_MORE);
     assert.equal(encoder.size, 3000);
@@ -105,7 +104,7 @@ for (const codec of CODECS) {
     encoder.dispose();
   });
 
-  test(`${codec.kind} codec - encoder output stays valid until the next take()`, () => {
+  Deno.test(`${codec.kind} codec - encoder output stays valid until the next take()`, () => {
     const encoder = codec.encoder();
     encoder.frame(new Uint8Array([1]), 0);
     const first = concat(encoder.take());
@@ -121,7 +120,7 @@ for (const codec of CODECS) {
 }
 
 for (const codec of CODECS.filter((c) => c.kind === "js")) {
-  test(`${codec.kind} codec - reads that land in bodyBuffer() complete a large frame without a copy`, () => {
+  Deno.test(`${codec.kind} codec - reads that land in bodyBuffer() complete a large frame without a copy`, () => {
     const decoder = codec.decoder();
     assert.ok(decoder.bodyBuffer !== undefined);
     const body = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);

@@ -4,7 +4,6 @@
  * encoded bytes). Seeded, so a failure repeats; the seed is in the message.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, type FrameDecoder } from "../../src/codec/codec.ts";
 import { jsCodec } from "../../src/codec/js.ts";
 import { wasmCodec, type WasmFrameDecoder } from "../../src/codec/wasm.ts";
@@ -143,7 +142,7 @@ function assertSame(expected: Outcome, actual: Outcome, what: string): void {
   }
 }
 
-test("differential - random streams decode identically in js and wasm, split anywhere, by feed and readBuffer", () => {
+Deno.test("differential - random streams decode identically in js and wasm, split anywhere, by feed and readBuffer", () => {
   let frames = 0;
   let errors = 0;
   for (let seed = 1; seed <= 3000; seed++) {
@@ -165,7 +164,7 @@ test("differential - random streams decode identically in js and wasm, split any
   assert.ok(errors > 50, `${errors} errors`);
 });
 
-test("differential - a body above PREALLOCATE_MAX grows as it arrives and decodes identically", () => {
+Deno.test("differential - a body above PREALLOCATE_MAX grows as it arrives and decodes identically", () => {
   const size = 9 * 1024 * 1024 + 7;
   const body = new Uint8Array(size);
   for (let i = 0; i < size; i += 4096) body.set(POOL.subarray(0, Math.min(4096, size - i)), i);
@@ -178,7 +177,7 @@ test("differential - a body above PREALLOCATE_MAX grows as it arrives and decode
   assertSame(expected, run(wasmCodec.decoder(), bytes, cuts, feedThroughReadBuffer), "read");
 });
 
-test("differential - random frame sequences encode to identical bytes, with take() at random points", () => {
+Deno.test("differential - random frame sequences encode to identical bytes, with take() at random points", () => {
   const js = jsCodec.encoder();
   const wasm = wasmCodec.encoder();
   for (let seed = 1; seed <= 300; seed++) {

@@ -1,27 +1,26 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { checkGreetingPrefix, encodeGreeting, negotiateMinor, parseGreeting } from "../../src/codec/greeting.ts";
 import { ProtocolError } from "../../src/errors.ts";
 import { vector } from "../_vectors.ts";
 
-test("greeting - ours is the canonical NULL 3.1 greeting byte for byte", () => {
+Deno.test("greeting - ours is the canonical NULL 3.1 greeting byte for byte", () => {
   assert.deepEqual(encodeGreeting(), vector("greeting", "greeting_null_canonical"));
 });
 
-test("greeting - libzmq's greetings parse although their padding is not zero", () => {
+Deno.test("greeting - libzmq's greetings parse although their padding is not zero", () => {
   for (const name of ["greeting_null_libzmq", "greeting_dealer_routing_id_client1_libzmq"]) {
     const g = parseGreeting(vector("greeting", name), "NULL");
     assert.deepEqual(g, { major: 3, minor: 1, mechanism: "NULL", asServer: false });
   }
 });
 
-test("greeting - the as-server byte is reported, never validated", () => {
+Deno.test("greeting - the as-server byte is reported, never validated", () => {
   const bytes = encodeGreeting({ mechanism: "CURVE", asServer: false });
   assert.equal(parseGreeting(bytes, "CURVE").asServer, false);
   assert.equal(parseGreeting(encodeGreeting({ mechanism: "CURVE", asServer: true }), "CURVE").asServer, true);
 });
 
-test("greeting - a 3.0 peer gets 3.0 behaviour; a major above 3 counts as 3.1", () => {
+Deno.test("greeting - a 3.0 peer gets 3.0 behaviour; a major above 3 counts as 3.1", () => {
   const g30 = parseGreeting(encodeGreeting({ minor: 0 }), "NULL");
   assert.equal(negotiateMinor(1, g30), 0);
   const future = encodeGreeting();
@@ -30,7 +29,7 @@ test("greeting - a 3.0 peer gets 3.0 behaviour; a major above 3 counts as 3.1", 
   assert.equal(negotiateMinor(1, parseGreeting(future, "NULL")), 1);
 });
 
-test("greeting - ZMTP 1.0 and 2.0 peers get a clear error as soon as the version byte arrives", () => {
+Deno.test("greeting - ZMTP 1.0 and 2.0 peers get a clear error as soon as the version byte arrives", () => {
   const v2 = vector("greeting", "greeting_null_libzmq").slice(0, 11);
   v2[10] = 1;
   assert.throws(
@@ -43,7 +42,7 @@ test("greeting - ZMTP 1.0 and 2.0 peers get a clear error as soon as the version
   assert.throws(() => checkGreetingPrefix(new Uint8Array([0x06, 0x00])), /greeting starts with 0x06/);
 });
 
-test("greeting - bad signature and mechanism mismatch are protocol errors", () => {
+Deno.test("greeting - bad signature and mechanism mismatch are protocol errors", () => {
   const bad = encodeGreeting();
   bad[9] = 0x7e;
   assert.throws(() => parseGreeting(bad, "NULL"), /signature byte 9/);

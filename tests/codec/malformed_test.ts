@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { FRAME_SIZE_LIMIT } from "../../src/codec/codec.ts";
 import { decodeCommand, parseMetadata } from "../../src/codec/command.ts";
 import { ProtocolError } from "../../src/errors.ts";
@@ -10,7 +9,7 @@ const isFrameError = (pattern: RegExp) => (e: unknown) =>
   e instanceof ProtocolError && e.kind === "frame" && pattern.test(e.message);
 
 for (const codec of CODECS) {
-  test(`${codec.kind} codec - reserved flag bits are refused`, () => {
+  Deno.test(`${codec.kind} codec - reserved flag bits are refused`, () => {
     assert.throws(
       () => codec.decoder().feed(new Uint8Array([0xf8, 0x00]), ignore),
       isFrameError(/Reserved frame flag bits/),
@@ -21,7 +20,7 @@ for (const codec of CODECS) {
     assert.deepEqual(frames, [0]);
   });
 
-  test(`${codec.kind} codec - a long frame above maxMessageSize is refused at its header`, () => {
+  Deno.test(`${codec.kind} codec - a long frame above maxMessageSize is refused at its header`, () => {
     const decoder = codec.decoder({ maxFrameSize: 1000 });
     const header = new Uint8Array([0x02, 0, 0, 0, 0, 0, 0, 0x03, 0xe9]); // 1001 bytes
     assert.throws(() => decoder.feed(header, ignore), isFrameError(/exceeds maxMessageSize \(1000\)/));
@@ -33,7 +32,7 @@ for (const codec of CODECS) {
     assert.deepEqual(seen, [3]);
   });
 
-  test(`${codec.kind} codec - an absurd 64-bit size is refused without allocating`, () => {
+  Deno.test(`${codec.kind} codec - an absurd 64-bit size is refused without allocating`, () => {
     for (const high of [0xff, 0x7f, 0x00]) {
       const size = high === 0 ? [0, 0, 0, 0x80, 0, 0, 0] : [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
       const bytes = new Uint8Array([0x02, high, ...size]);
@@ -44,13 +43,13 @@ for (const codec of CODECS) {
     }
   });
 
-  test(`${codec.kind} codec - errors are sticky: the decoder refuses further input`, () => {
+  Deno.test(`${codec.kind} codec - errors are sticky: the decoder refuses further input`, () => {
     const decoder = codec.decoder();
     assert.throws(() => decoder.feed(new Uint8Array([0x10, 0]), ignore), ProtocolError);
     assert.throws(() => decoder.feed(new Uint8Array([0x00, 0]), ignore), ProtocolError);
   });
 
-  test(`${codec.kind} codec - a truncated frame leaves its bytes buffered, not delivered`, () => {
+  Deno.test(`${codec.kind} codec - a truncated frame leaves its bytes buffered, not delivered`, () => {
     const decoder = codec.decoder();
     let count = 0;
     decoder.feed(new Uint8Array([0x00, 0x05, 1, 2]), () => count++);
@@ -64,7 +63,7 @@ for (const codec of CODECS) {
   });
 }
 
-test("commands - truncated or malformed commands are protocol errors", () => {
+Deno.test("commands - truncated or malformed commands are protocol errors", () => {
   const cases: [string, number[]][] = [
     ["empty body", []],
     ["name longer than body", [5, 0x52, 0x45]],
@@ -80,7 +79,7 @@ test("commands - truncated or malformed commands are protocol errors", () => {
   }
 });
 
-test("metadata - value length past the end is refused; conflicting Socket-Type too", () => {
+Deno.test("metadata - value length past the end is refused; conflicting Socket-Type too", () => {
   assert.throws(() => parseMetadata(new Uint8Array([1, 0x41, 0, 0, 0, 9, 1])), /truncated/);
   const twoTypes = new Uint8Array([
     ...[11, ...new TextEncoder().encode("Socket-Type"), 0, 0, 0, 3, ...new TextEncoder().encode("REQ")],

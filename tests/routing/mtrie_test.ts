@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import type { Mtrie, MtrieKind } from "../../src/routing/mtrie.ts";
 import { MTRIE_PEER_LIMIT } from "../../src/routing/mtrie_js.ts";
 import { createMtrie } from "../../src/routing/mtrie_select.ts";
@@ -23,7 +22,7 @@ function removePeer(trie: Mtrie, peer: number): string[] {
 }
 
 for (const kind of KINDS) {
-  test(`${kind} mtrie - add() is true only for the first peer of a prefix; duplicates do not stack`, () => {
+  Deno.test(`${kind} mtrie - add() is true only for the first peer of a prefix; duplicates do not stack`, () => {
     const trie = createMtrie(kind);
     assert.equal(trie.add(t("news"), 1), true);
     assert.equal(trie.add(t("news"), 2), false);
@@ -37,7 +36,7 @@ for (const kind of KINDS) {
     trie.dispose();
   });
 
-  test(`${kind} mtrie - remove() reports not_found, values_remain and last_value_removed`, () => {
+  Deno.test(`${kind} mtrie - remove() reports not_found, values_remain and last_value_removed`, () => {
     const trie = createMtrie(kind);
     trie.add(t("abc"), 1);
     trie.add(t("abc"), 2);
@@ -60,7 +59,7 @@ for (const kind of KINDS) {
     trie.dispose();
   });
 
-  test(`${kind} mtrie - removePeer() calls back in byte order for prefixes nobody holds any more`, () => {
+  Deno.test(`${kind} mtrie - removePeer() calls back in byte order for prefixes nobody holds any more`, () => {
     const trie = createMtrie(kind);
     for (const p of ["b", "a", "ab", "", "abc", "c"]) trie.add(t(p), 1);
     trie.add(t("ab"), 2);
@@ -75,7 +74,7 @@ for (const kind of KINDS) {
     trie.dispose();
   });
 
-  test(`${kind} mtrie - match() reports each matching peer once, shorter prefixes first`, () => {
+  Deno.test(`${kind} mtrie - match() reports each matching peer once, shorter prefixes first`, () => {
     const trie = createMtrie(kind);
     trie.add(t("weather.paris"), 5);
     trie.add(t("weather."), 7);
@@ -92,7 +91,7 @@ for (const kind of KINDS) {
     trie.dispose();
   });
 
-  test(`${kind} mtrie - matchInto() writes what fits and returns the full count`, () => {
+  Deno.test(`${kind} mtrie - matchInto() writes what fits and returns the full count`, () => {
     const trie = createMtrie(kind);
     for (let p = 0; p < 40; p++) trie.add(t("topic"), p);
     const out = new Uint32Array(8);
@@ -105,7 +104,7 @@ for (const kind of KINDS) {
     trie.dispose();
   });
 
-  test(`${kind} mtrie - peers must be integers below MTRIE_PEER_LIMIT; binary and long prefixes work`, () => {
+  Deno.test(`${kind} mtrie - peers must be integers below MTRIE_PEER_LIMIT; binary and long prefixes work`, () => {
     const trie = createMtrie(kind);
     for (const bad of [-1, 1.5, MTRIE_PEER_LIMIT, NaN]) assert.throws(() => trie.add(t("a"), bad), RangeError);
     assert.equal(trie.add(new Uint8Array([0, 255, 0]), MTRIE_PEER_LIMIT - 1), true);
@@ -121,7 +120,7 @@ for (const kind of KINDS) {
     trie.dispose();
   });
 
-  test(`${kind} mtrie - a callback may change the trie; it affects later calls only`, () => {
+  Deno.test(`${kind} mtrie - a callback may change the trie; it affects later calls only`, () => {
     const trie = createMtrie(kind);
     trie.add(t("a"), 1);
     trie.add(t("a"), 2);
@@ -147,7 +146,7 @@ for (const kind of KINDS) {
   });
 }
 
-test("wasm mtrie - removing every subscription frees the nodes; dispose() frees the rest", () => {
+Deno.test("wasm mtrie - removing every subscription frees the nodes; dispose() frees the rest", () => {
   const wasm = wasmInstance();
   const baseline = wasm.heapUsed();
   const trie = createMtrie("wasm");
@@ -181,7 +180,7 @@ function randomBytes(random: () => number, maxLength: number): Uint8Array {
   );
 }
 
-test("mtrie differential - js and wasm agree on random workloads of add, remove, removePeer and match", () => {
+Deno.test("mtrie differential - js and wasm agree on random workloads of add, remove, removePeer and match", () => {
   const wasm = wasmInstance();
   const baseline = wasm.heapUsed();
   let ops = 0;

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { FRAME_SIZE_LIMIT } from "../src/codec/codec.ts";
-import { wasmCodec } from "../src/codec/wasm.ts";
-import { ABI, wasmInstance, wasmModule } from "../src/wasm/instance.ts";
+import { FRAME_SIZE_LIMIT } from "../../src/codec/codec.ts";
+import { wasmCodec } from "../../src/codec/wasm.ts";
+import { ABI, wasmInstance, wasmModule } from "../../src/wasm/instance.ts";
 
-const root = new URL("../", import.meta.url);
+const root = new URL("../../", import.meta.url);
 
-test("wasm abi - the module exports exactly what wasm/ABI.md documents", () => {
+Deno.test("wasm abi - the module exports exactly what wasm/ABI.md documents", () => {
   const documented = [...Deno.readTextFileSync(new URL("wasm/ABI.md", root)).matchAll(/^### (\w+)\s*$/gm)]
     .map((m) => m[1]).sort();
   const exported = WebAssembly.Module.exports(wasmModule()).map((e) => e.name).sort();
@@ -14,7 +13,7 @@ test("wasm abi - the module exports exactly what wasm/ABI.md documents", () => {
   assert.deepEqual(WebAssembly.Module.imports(wasmModule()), [], "the module imports nothing");
 });
 
-test("wasm abi - instance.ts mirrors every number of wasm/src/abi.rs", () => {
+Deno.test("wasm abi - instance.ts mirrors every number of wasm/src/abi.rs", () => {
   const text = Deno.readTextFileSync(new URL("wasm/src/abi.rs", root));
   const consts = [...text.matchAll(/^pub const (\w+): i32 = (-?\d+);$/gm)].map((m) => [m[1], Number(m[2])]);
   assert.equal(consts.length, [...text.matchAll(/^pub const /gm)].length, "every const is a plain i32 literal");
@@ -23,7 +22,7 @@ test("wasm abi - instance.ts mirrors every number of wasm/src/abi.rs", () => {
   assert.equal(ABI.DEC_WORDS, ABI.DEC_TABLE + 3 * ABI.DEC_TABLE_CAPACITY);
 });
 
-test("wasm abi - importing the codec instantiates nothing and needs no permission", async () => {
+Deno.test("wasm abi - importing the codec instantiates nothing and needs no permission", async () => {
   const script = await Deno.makeTempFile({ suffix: ".ts" });
   try {
     const url = (path: string) => new URL(path, root).href;
@@ -49,7 +48,7 @@ test("wasm abi - importing the codec instantiates nothing and needs no permissio
   }
 });
 
-test("wasm abi - memory growth keeps decoders and encoders working; a stale read buffer is refused", () => {
+Deno.test("wasm abi - memory growth keeps decoders and encoders working; a stale read buffer is refused", () => {
   const wasm = wasmInstance();
   const decoder = wasmCodec.decoder();
   const encoder = wasmCodec.encoder();
@@ -75,7 +74,7 @@ test("wasm abi - memory growth keeps decoders and encoders working; a stale read
   encoder.dispose();
 });
 
-test("wasm abi - allocations balance: heap use returns to its baseline after dispose()", () => {
+Deno.test("wasm abi - allocations balance: heap use returns to its baseline after dispose()", () => {
   const wasm = wasmInstance();
   const baseline = wasm.heapUsed();
   const decoders = Array.from({ length: 50 }, (_, i) => wasmCodec.decoder({ maxFrameSize: (i + 1) * 100 }));

@@ -12,8 +12,8 @@ import {
   XPublisher,
   XSubscriber,
   ZmqError,
-} from "../../mod.ts";
-import { sleep, text, waitFor, withTimeout } from "../_helpers.ts";
+} from "../mod.ts";
+import { sleep, text, waitFor, withTimeout } from "./_helpers.ts";
 
 const ANY = "tcp://127.0.0.1:*";
 

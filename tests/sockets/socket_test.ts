@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Dealer, Pair, Pull, Push, Reply, Request, Router, type SocketEvent, ZmqError } from "../../mod.ts";
+import { Pull, Push, type SocketEvent, ZmqError } from "../../mod.ts";
 import { bytes, freePort, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 
 Deno.test("tcp - connect before bind: messages queue until the peer binds", async () => {
@@ -177,55 +177,6 @@ Deno.test("tcp - IPv6 loopback with the ipv6 option", async () => {
   push.connect(pull.lastEndpoint!);
   await push.send("v6");
   assert.deepEqual((await withTimeout(pull.receive(), 5000, "receive")).map(text), ["v6"]);
-});
-
-Deno.test("tcp - Router routes by id; mandatory and handover", async () => {
-  await using router = new Router({ mandatory: true, handover: true });
-  await router.bind("tcp://127.0.0.1:*");
-  await using d1 = new Dealer({ routingId: "same", linger: 0 });
-  d1.connect(router.lastEndpoint!);
-  await d1.send("from d1");
-  const [id1, body1] = await router.receive();
-  assert.equal(text(id1), "same");
-  assert.equal(text(body1), "from d1");
-  await using d2 = new Dealer({ routingId: "same", linger: 0 });
-  d2.connect(router.lastEndpoint!);
-  await d2.send("from d2");
-  const [id2] = await router.receive();
-  assert.equal(text(id2), "same");
-  await router.send(["same", "to the newest"]);
-  assert.deepEqual((await withTimeout(d2.receive(), 5000, "receive")).map(text), ["to the newest"]);
-  await assert.rejects(router.send(["ghost", "x"]), { code: "EHOSTUNREACH" });
-});
-
-Deno.test("tcp - Request enforces send/receive turns (EFSM); Reply too", async () => {
-  await using rep = new Reply();
-  await rep.bind("tcp://127.0.0.1:*");
-  await using req = new Request({ linger: 0 });
-  req.connect(rep.lastEndpoint!);
-  await assert.rejects(req.receive(), { code: "EFSM" });
-  await req.send("a");
-  await assert.rejects(req.send("b"), { code: "EFSM" });
-  const [got] = await rep.receive();
-  await assert.rejects(rep.receive(), { code: "EFSM" });
-  await rep.send(got);
-  assert.equal(text((await req.receive())[0]), "a");
-});
-
-Deno.test("tcp - a second Pair peer stays connected but unused", async () => {
-  await using a = new Pair();
-  await a.bind("tcp://127.0.0.1:*");
-  await using b = new Pair({ linger: 0 });
-  b.connect(a.lastEndpoint!);
-  await b.send("first");
-  assert.equal(text((await a.receive())[0]), "first");
-  await using c = new Pair({ linger: 0, sendTimeout: 100 });
-  c.connect(a.lastEndpoint!);
-  await c.send("ignored").catch(() => {});
-  await a.send("to b");
-  assert.equal(text((await withTimeout(b.receive(), 5000, "b"))[0]), "to b");
-  a.receiveTimeout = 100;
-  await assert.rejects(a.receive(), { code: "EAGAIN" });
 });
 
 Deno.test("tcp - events: bind, accept, handshake, connect, disconnect, close, end", async () => {
