@@ -330,6 +330,17 @@ export class OptionTable {
     default: false,
     types: ["PUB", "XPUB", "SUB", "XSUB"],
   };
+  /** ZMQ_MULTICAST_HOPS: time-to-live of outgoing multicast packets (udp, epgm); 1 keeps them on the local network. */
+  static readonly multicastHops: OptionSpec<
+    number,
+    "PAIR" | "PUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PUSH" | "XPUB" | "XSUB"
+  > = {
+    id: 25,
+    wire: "Int32",
+    check: int(1, 255),
+    default: 1,
+    types: ["PAIR", "PUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "XPUB", "XSUB"],
+  };
 }
 
 /** The declarations of {@linkcode OptionTable}, by option name. */

@@ -54,3 +54,13 @@ Deno.test("options - libzmq option numbers identify options", () => {
   assert.equal(optionById(23), "sendHighWaterMark"); // ZMQ_SNDHWM
   assert.equal(optionById(33), "mandatory"); // ZMQ_ROUTER_MANDATORY
 });
+
+Deno.test("options - multicastHops (ZMQ_MULTICAST_HOPS) exists on the sending socket types, from its table entry alone", () => {
+  using stack = new DisposableStack();
+  const push = stack.adopt(new Push({ multicastHops: 4 }), (s) => s.close());
+  assert.equal(push.multicastHops, 4);
+  assert.equal(stack.adopt(new Dealer(), (s) => s.close()).multicastHops, 1);
+  assert.throws(() => (push.multicastHops = 0), RangeError);
+  assert.equal("multicastHops" in stack.adopt(new Subscriber(), (s) => s.close()), false);
+  assert.equal(optionById(25), "multicastHops");
+});
