@@ -11,7 +11,56 @@
  */
 
 /**
- * Error codes as zeromq.js reports them.
+ * Error codes as zeromq.js reports them, each with its Linux `errno` value
+ * (libzmq's own numbers for EFSM, ENOCOMPATPROTO, ETERM and EMTHREAD) and the
+ * message zeromq.js gives: libzmq's `zmq_strerror()` text, with the few
+ * texts zeromq.js replaces (`Operation was not possible or timed out` for
+ * EAGAIN, `Socket is closed` for EBADF, ...).
+ *
+ * @example Usage
+ * ```ts
+ * import { ERRORS } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ERRORS.EAGAIN.errno, 11);
+ * assert.equal(ERRORS.EFSM.message, "Operation cannot be accomplished in current state");
+ * ```
+ */
+export const ERRORS: {
+  readonly [C in ErrorCode]: { readonly errno: number; readonly message: string };
+} = {
+  EAGAIN: { errno: 11, message: "Operation was not possible or timed out" },
+  EHOSTUNREACH: { errno: 113, message: "Host unreachable" },
+  EFSM: { errno: 156384763, message: "Operation cannot be accomplished in current state" },
+  ENOTSUP: { errno: 95, message: "Operation not supported" },
+  EADDRINUSE: { errno: 98, message: "Address already in use" },
+  EADDRNOTAVAIL: { errno: 99, message: "Cannot assign requested address" },
+  EINVAL: { errno: 22, message: "Invalid argument" },
+  ETERM: { errno: 156384765, message: "Context was terminated" },
+  EBUSY: { errno: 16, message: "Socket is busy" },
+  ENOENT: { errno: 2, message: "No such endpoint" },
+  ENOTSOCK: { errno: 88, message: "Socket operation on non-socket" },
+  EPROTONOSUPPORT: { errno: 93, message: "Protocol not supported" },
+  ENODEV: { errno: 19, message: "No such device" },
+  ECONNREFUSED: { errno: 111, message: "Connection refused" },
+  ENAMETOOLONG: { errno: 36, message: "File name too long" },
+  EACCES: { errno: 13, message: "Permission denied" },
+  EMSGSIZE: { errno: 90, message: "Message too long" },
+  ETIMEDOUT: { errno: 110, message: "Connection timed out" },
+  EBADF: { errno: 9, message: "Socket is closed" },
+  EMFILE: { errno: 24, message: "Too many open file descriptors" },
+  ENOCOMPATPROTO: { errno: 156384764, message: "The protocol is not compatible with the socket type" },
+  EMTHREAD: { errno: 156384766, message: "No thread available" },
+  ECONNRESET: { errno: 104, message: "Connection reset by peer" },
+  ECONNABORTED: { errno: 103, message: "Software caused connection abort" },
+  ENETUNREACH: { errno: 101, message: "Network is unreachable" },
+  ENETDOWN: { errno: 100, message: "Network is down" },
+  ENOTCONN: { errno: 107, message: "Transport endpoint is not connected" },
+  EAFNOSUPPORT: { errno: 97, message: "Address family not supported by protocol" },
+  EINTR: { errno: 4, message: "Interrupted system call" },
+};
+
+/**
+ * The error codes zmq-ts reports.
  *
  * @example Usage
  * ```ts
@@ -40,6 +89,16 @@ export const ERROR_CODES = [
   "EMSGSIZE",
   "ETIMEDOUT",
   "EBADF",
+  "EMFILE",
+  "ENOCOMPATPROTO",
+  "EMTHREAD",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENOTCONN",
+  "EAFNOSUPPORT",
+  "EINTR",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -47,37 +106,54 @@ export type ErrorCode = typeof ERROR_CODES[number];
 
 /** Options of {@linkcode ZmqError}. */
 export interface ZmqErrorOptions {
-  /** The endpoint the error concerns, if any. */
+  /** The endpoint the error concerns, if any (set as `address`, as zeromq.js does). */
   address?: string;
   /** The underlying error. */
   cause?: unknown;
+  /**
+   * The message, where zeromq.js uses a text of its own rather than the
+   * code's (`Socket is busy writing; ...`, `Front-end socket must be bound
+   * or connected`). Default: the code's message in {@linkcode ERRORS}.
+   */
+  message?: string;
 }
 
 /**
- * A run-time error with a zeromq.js-style code, such as `EAGAIN` when a send
- * timed out or `EFSM` when a `Request` socket is used out of turn.
+ * A run-time error as zeromq.js reports it: `message` is libzmq's text for
+ * the `code` (what programs written for zeromq.js compare), `errno` its
+ * number, `address` the endpoint where one applies. zmq-ts's explanation of
+ * what happened and what to do is in `detail` (and shown by `inspect`).
  *
  * @example Usage
  * ```ts
  * import { ZmqError } from "./errors.ts";
  * import assert from "node:assert/strict";
- * const err = new ZmqError("EAGAIN", "Socket is busy writing; try again");
+ * const err = new ZmqError("EAGAIN", "Send timed out after 10 ms: no peer could take the message");
  * assert.equal(err.code, "EAGAIN");
+ * assert.equal(err.errno, 11);
+ * assert.equal(err.message, "Operation was not possible or timed out");
+ * assert.match(err.detail!, /timed out after 10 ms/);
  * assert.ok(err instanceof Error);
  * ```
  */
 export class ZmqError extends Error {
   /** The zeromq.js error code. */
   readonly code: ErrorCode;
-  /** The endpoint the error concerns, if any. */
-  readonly address: string | undefined;
+  /** The numeric error (Linux `errno`, or libzmq's number for its own codes). */
+  readonly errno: number;
+  /** The endpoint the error concerns; absent when none does. */
+  declare readonly address?: string;
+  /** zmq-ts's explanation: what happened and what to do (not compared by programs; may change). */
+  declare readonly detail?: string;
 
-  /** Makes an error with a code and a message that says what to do. */
-  constructor(code: ErrorCode, message: string, options: ZmqErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  /** Makes an error with a code and an explanation; `message` is the code's (see {@linkcode ZmqErrorOptions}). */
+  constructor(code: ErrorCode, detail?: string, options: ZmqErrorOptions = {}) {
+    super(options.message ?? ERRORS[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ZmqError";
     this.code = code;
-    this.address = options.address;
+    this.errno = ERRORS[code].errno;
+    if (options.address !== undefined) (this as { address?: string }).address = options.address;
+    if (detail !== undefined && detail !== this.message) (this as { detail?: string }).detail = detail;
   }
 }
 

@@ -104,9 +104,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     if (this.#state !== "idle") {
       throw new ZmqError("EBUSY", "Proxy is already running or has been terminated; make a new one");
     }
-    if (this.frontEnd.closed) throw new ZmqError("EINVAL", "Front-end socket must be bound or connected");
-    if (this.backEnd.closed) throw new ZmqError("EINVAL", "Back-end socket must be bound or connected");
-    if (this.capture?.closed) throw new ZmqError("EINVAL", "Capture socket is closed");
+    if (this.frontEnd.closed) throw new ZmqError("EINVAL", undefined, { message: "Front-end socket must be bound or connected" });
+    if (this.backEnd.closed) throw new ZmqError("EINVAL", undefined, { message: "Back-end socket must be bound or connected" });
+    if (this.capture?.closed) throw new ZmqError("EINVAL", "Capture socket is closed", { message: "Capture socket must be bound or connected" });
     this.#state = "running";
     const pumps: Promise<void>[] = [];
     if (canReceive(this.frontEnd) && canSend(this.backEnd)) pumps.push(this.#pump(this.frontEnd, this.backEnd));

@@ -70,7 +70,10 @@ interface Waiter<T> {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-const closedError = () => new ZmqError("EBADF", "Socket is closed");
+const closedError = () => new ZmqError("EBADF");
+/** zeromq.js's texts for a second concurrent send or receive. */
+const BUSY_WRITING = "Socket is busy writing; only one send operation may be in progress at any time";
+const BUSY_READING = "Socket is busy reading; only one receive operation may be in progress at any time";
 
 const PATTERNS = new WeakMap<Socket, Pattern>();
 
@@ -295,7 +298,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     if (this.#closed) return Promise.reject(closedError());
     if (this.#sendWaiter !== null) {
       return Promise.reject(
-        new ZmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time"),
+        new ZmqError("EBUSY", undefined, { message: BUSY_WRITING }),
       );
     }
     let msg: Message;
@@ -351,7 +354,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     if (this.#closed) return Promise.reject(closedError());
     if (this.#recvWaiter !== null) {
       return Promise.reject(
-        new ZmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time"),
+        new ZmqError("EBUSY", undefined, { message: BUSY_READING }),
       );
     }
     let message: Message | undefined;
@@ -424,7 +427,7 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
   /**
    * Closes the socket. Queued outgoing messages are still delivered for up
    * to `linger` ms in the background (-1: until delivered). A waiting
-   * `receive()`/`send()` rejects with EBADF; iteration ends.
+   * `receive()`/`send()` rejects with EAGAIN (as in zeromq.js); iteration ends.
    */
   close(): void {
     if (this.#closed) return;
@@ -433,7 +436,8 @@ export class Socket implements AsyncIterable<Message>, AsyncDisposable {
     for (const waiter of [this.#recvWaiter, this.#sendWaiter]) {
       if (waiter === null) continue;
       clearTimeout(waiter.timer);
-      waiter.reject(closedError());
+      // zeromq.js: an operation waiting when the socket closes fails with EAGAIN.
+      waiter.reject(new ZmqError("EAGAIN", "The socket was closed while this operation waited"));
     }
     this.#recvWaiter = null;
     this.#sendWaiter = null;

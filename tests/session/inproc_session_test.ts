@@ -14,6 +14,7 @@ import {
   Subscriber,
   XPublisher,
   XSubscriber,
+  ZmqError,
 } from "../../mod.ts";
 import { bytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 
@@ -201,7 +202,11 @@ Deno.test("inproc - incompatible socket types are refused", async () => {
   await using b = new Push();
   const endpoint = name();
   await a.bind(endpoint);
-  assert.throws(() => b.connect(endpoint), { code: "EINVAL", message: /PUSH socket cannot talk to a PUSH/ });
+  assert.throws(
+    () => b.connect(endpoint),
+    (e: unknown) =>
+      e instanceof ZmqError && e.code === "EINVAL" && /PUSH socket cannot talk to a PUSH/.test(e.detail ?? ""),
+  );
 
   // Connect first: the bind that comes later refuses the pair and both sockets hear of it.
   await using c = new Pull();
