@@ -52,15 +52,13 @@
 
 import { parseFlags } from "./compare/flags.ts";
 import { setup } from "./compare/implementations.ts";
-import { runInterop } from "./compare/interop.ts";
+import { type InteropRow, runInterop } from "./compare/interop.ts";
 import { cpuTimes, otherBusyProcesses } from "./compare/machine.ts";
-import { runMemoryChecks } from "./compare/memory.ts";
+import { type MemorySeries, runMemoryChecks } from "./compare/memory.ts";
 import type { RunOptions } from "./compare/pairing.ts";
 import { renderReport } from "./compare/report.ts";
 import { SECTION_TITLE, writeSection } from "./compare/results_md.ts";
 import { type Cells, runScenarios, scenarioNotes } from "./compare/runs.ts";
-import type { InteropRow } from "./compare/interop.ts";
-import type { MemorySeries } from "./compare/memory.ts";
 
 async function main(): Promise<void> {
   const flags = parseFlags(Deno.args);

@@ -64,8 +64,8 @@ export interface Setup {
 /** What zmq-ts needs on each runtime, built from one snapshot. */
 interface ZmqTsBuild {
   tree: Snapshot;
-  /** The tools bundled for Node, or null. */
-  nodeDir: string | null;
+  /** Where the tools bundled for Node are (when `nodeSkip` is null). */
+  nodeDir: string;
   nodeSkip: string | null;
   npm: NpmBuild;
   bunPath: string;
