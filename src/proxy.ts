@@ -104,9 +104,17 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     if (this.#state !== "idle") {
       throw new ZmqError("EBUSY", "Proxy is already running or has been terminated; make a new one");
     }
-    if (this.frontEnd.closed) throw new ZmqError("EINVAL", undefined, { message: "Front-end socket must be bound or connected" });
-    if (this.backEnd.closed) throw new ZmqError("EINVAL", undefined, { message: "Back-end socket must be bound or connected" });
-    if (this.capture?.closed) throw new ZmqError("EINVAL", "Capture socket is closed", { message: "Capture socket must be bound or connected" });
+    if (this.frontEnd.closed) {
+      throw new ZmqError("EINVAL", undefined, { message: "Front-end socket must be bound or connected" });
+    }
+    if (this.backEnd.closed) {
+      throw new ZmqError("EINVAL", undefined, { message: "Back-end socket must be bound or connected" });
+    }
+    if (this.capture?.closed) {
+      throw new ZmqError("EINVAL", "Capture socket is closed", {
+        message: "Capture socket must be bound or connected",
+      });
+    }
     this.#state = "running";
     const pumps: Promise<void>[] = [];
     if (canReceive(this.frontEnd) && canSend(this.backEnd)) pumps.push(this.#pump(this.frontEnd, this.backEnd));
@@ -178,7 +186,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
         await to.send(message);
       } catch (err) {
         if (this.#state !== "running") return;
-        if (err instanceof ZmqError && err.code === "EBADF" && (from.closed || to.closed)) {
+        if (err instanceof ZmqError && (err.code === "EBADF" || err.code === "EAGAIN") && (from.closed || to.closed)) {
           // The application closed one of the sockets: that ends the proxy.
           this.#stop();
           return;
