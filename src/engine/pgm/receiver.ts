@@ -44,7 +44,14 @@ import {
   sqnCompare,
   tsiKey,
 } from "./packet.ts";
-import { IPV4_UDP_OVERHEAD, IPV6_UDP_OVERHEAD, PGM_DEFAULTS, RECEIVER_TIMERS, windowSqns } from "./settings.ts";
+import {
+  IPV4_UDP_OVERHEAD,
+  IPV6_UDP_OVERHEAD,
+  PGM_DEFAULTS,
+  type PgmReceiverTimers,
+  RECEIVER_TIMERS,
+  windowSqns,
+} from "./settings.ts";
 import { type Frames, Zmtp10Unpacker } from "./zmtp10.ts";
 
 /** Who sent a message. */
@@ -76,7 +83,7 @@ export interface PgmReceiverOptions {
   /** Sources tracked at once; default 64. */
   maxSources?: number;
   /** Overrides of libzmq's receiver timers (for tests). */
-  timers?: Partial<typeof RECEIVER_TIMERS>;
+  timers?: Partial<PgmReceiverTimers>;
   /** The clock. */
   clock: PgmClock;
   /** Uniform random numbers in [0, 1) for the NAK back-off; default `Math.random`. */
@@ -194,7 +201,7 @@ export class PgmReceiver {
   readonly #o: PgmReceiverOptions;
   readonly #clock: PgmClock;
   readonly #random: () => number;
-  readonly #t: typeof RECEIVER_TIMERS;
+  readonly #t: PgmReceiverTimers;
   readonly #maxSources: number;
   readonly #peers = new Map<string, Peer>();
   readonly #wakeup: Wakeup;
@@ -427,15 +434,14 @@ export class PgmReceiver {
       }
       if (sqnCompare(peer.lead, peer.next) < 0) peer.lead = (peer.next - 1) >>> 0;
     }
-    let earliest = Infinity;
+    // One back-off for the holes found together (as OpenPGM), so they go out in one NAK.
+    const deadline = now + this.#random() * this.#t.nakBackoff;
     for (let sqn = (peer.lead + 1) >>> 0; sqnCompare(sqn, lead) <= 0; sqn = (sqn + 1) >>> 0) {
-      const deadline = now + this.#random() * this.#t.nakBackoff;
-      earliest = Math.min(earliest, deadline);
       peer.slots.set(sqn, { state: BACKOFF, tsdu: null, unusable: false, deadline, ncfRetries: 0, dataRetries: 0 });
       peer.missing.add(sqn);
     }
     peer.lead = lead >>> 0;
-    this.#wakeup.at(earliest);
+    this.#wakeup.at(deadline);
   }
 
   #lose(peer: Peer, sqn: number): void {
@@ -550,7 +556,7 @@ export class PgmReceiver {
           slot.deadline = now + this.#t.nakRepeat;
         } else {
           // No SPM yet, so nowhere to send a NAK: ask for one and wait (counts as a try).
-          if (now - peer.lastSpmr >= this.#t.nakRepeat) this.#spmr(peer, now);
+          if (peer.spmrDeadline === Infinity && now - peer.lastSpmr >= this.#t.nakRepeat) this.#spmr(peer, now);
           if (++slot.dataRetries >= this.#t.nakDataRetries) this.#lose(peer, sqn);
           else slot.deadline = now + this.#t.nakRepeat;
         }

@@ -30,8 +30,19 @@ export const SOURCE_TIMERS = {
   finSpms: 3,
 } as const;
 
-/** Receiver timers and retry counts (ms). */
-export const RECEIVER_TIMERS = {
+/** Receiver timers (ms) and retry counts. */
+export interface PgmReceiverTimers {
+  peerExpiry: number;
+  spmrExpiry: number;
+  nakBackoff: number;
+  nakRepeat: number;
+  nakRdata: number;
+  nakDataRetries: number;
+  nakNcfRetries: number;
+}
+
+/** libzmq's receiver timers (ms) and retry counts. */
+export const RECEIVER_TIMERS: Readonly<PgmReceiverTimers> = {
   /** A source silent this long is forgotten. */
   peerExpiry: 300_000,
   /** Data from a source whose NLA is unknown: ask for an SPM after this long. */
@@ -46,7 +57,7 @@ export const RECEIVER_TIMERS = {
   nakDataRetries: 50,
   /** NAKs unanswered by an NCF before the hole is lost. */
   nakNcfRetries: 50,
-} as const;
+};
 
 /** IPv4 and UDP header bytes counted in a TPDU. */
 export const IPV4_UDP_OVERHEAD = 28;
