@@ -5,7 +5,7 @@
  * group); the engine feeds it the upstream packets (NAK, SPMR) that reach
  * its unicast NLA.
  *
- * - SPMs: three at start, heartbeats after data (100, 100, 100, 100, 1300
+ * - SPMs: three at start (data follows 200 ms later), heartbeats after data (100, 100, 100, 100, 1300
  *   ms, then 7, 16, 25, 30 s), an ambient one every 30 s, an answer to an
  *   SPMR, three with OPT_FIN at close.
  * - ODATA: messages pulled from the engine and cut into TSDUs as libzmq
@@ -36,6 +36,8 @@ import { type Frames, Zmtp10Packer } from "./zmtp10.ts";
 
 /** How many milliseconds of rate the pacing bucket may hold. */
 const BURST_MS = 10;
+/** Default of {@linkcode PgmSenderOptions.startupDelay}. */
+const DEFAULT_STARTUP_DELAY = 200;
 /** SPMR answers closer together than this are served by the SPM just sent. */
 const SPMR_HOLDOFF_MS = 10;
 
@@ -69,6 +71,13 @@ export interface PgmSenderOptions {
   pull: () => Frames | null;
   /** First data sequence number (OpenPGM: 0). */
   initialSqn?: number;
+  /**
+   * ms between the start-up SPMs and the first data; default 200. A libzmq
+   * 4.3.4 SUB that got data right behind a new source's first SPMs delivered
+   * none of it and never NAKed it (seen in the netns interop test); 300 ms
+   * later all of it arrived. libzmq's own sources never send data that early.
+   */
+  startupDelay?: number;
 }
 
 /** What a source has done, for events and tests. */
@@ -98,7 +107,7 @@ export interface PgmSenderStats {
  * const queue = [[new TextEncoder().encode("hello")]];
  * const sender = new PgmSender({
  *   gsi: new Uint8Array(6), sourcePort: 4242, dataPort: 5555, group: "239.192.1.1", nla: "127.0.0.1",
- *   clock: systemClock, send: (d) => sent.push(d), pull: () => queue.shift() ?? null,
+ *   clock: systemClock, send: (d) => sent.push(d), pull: () => queue.shift() ?? null, startupDelay: 0,
  * });
  * sender.start();
  * sender.close();
@@ -137,6 +146,7 @@ export class PgmSender {
   #lastSpm = -Infinity;
   #started = false;
   #closed = false;
+  #holdUntil = -Infinity;
 
   /** Makes a source; nothing is sent before {@linkcode PgmSender.start}. */
   constructor(options: PgmSenderOptions) {
@@ -189,6 +199,7 @@ export class PgmSender {
     if (this.#started || this.#closed) return;
     this.#started = true;
     for (let i = 0; i < SOURCE_TIMERS.startSpms; i++) this.#sendSpm(false);
+    this.#holdUntil = this.#clock.now() + (this.#o.startupDelay ?? DEFAULT_STARTUP_DELAY);
     this.#pump();
   }
 
@@ -339,6 +350,10 @@ export class PgmSender {
       this.#repairSet.delete(sqn);
       this.#emit(this.#data("rdata", sqn, tsdu), false);
       this.stats.rdata++;
+    }
+    if (this.#clock.now() < this.#holdUntil) {
+      this.#wakeup.at(this.#holdUntil);
+      return this.#armTimers();
     }
     for (;;) {
       // Pull like libzmq: keep taking messages while the next packet has room.

@@ -155,6 +155,7 @@ test("pgm loss sim - a receiver that joins late starts at a message start", () =
     clock,
     send: (d) => receiver?.receive(d, NLA),
     pull: () => queue.shift() ?? null,
+    startupDelay: 0,
   });
   sender.start();
   const random = prng(77);

@@ -22,6 +22,7 @@ function setup(options: Partial<PgmSenderOptions> = {}) {
     clock,
     send: (d) => sent.push({ at: clock.now(), packet: decodePacket(d), size: d.length }),
     pull: () => queue.shift() ?? null,
+    startupDelay: 0,
     ...options,
   });
   return { clock, sent, queue, sender };
@@ -181,6 +182,18 @@ test("pgm sender - pacing keeps to the rate, repairs before new data", () => {
   assert.equal(order.filter((x) => x === "R").length, 2);
   sender.close();
   s.sender.close();
+});
+
+test("pgm sender - data waits 200 ms behind the start-up SPMs by default", () => {
+  const { clock, sent, queue, sender } = setup({ startupDelay: undefined });
+  queue.push([new Uint8Array([1])]);
+  sender.start();
+  assert.equal(sent.length, 3);
+  clock.advance(199);
+  assert.equal(sent.length, 3);
+  clock.advance(1);
+  assert.deepEqual(sent.map((s) => s.packet.type), ["spm", "spm", "spm", "odata"]);
+  sender.close();
 });
 
 test("pgm sender - options are checked", () => {
