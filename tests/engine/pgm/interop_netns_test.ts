@@ -201,13 +201,30 @@ function messageSet(small: number): FrameSpec[][] {
   return set;
 }
 
-const denoPeer = (spec: unknown) => [Deno.execPath(), "run", "-A", "--no-lock", PEER_TS, JSON.stringify(spec)];
+/** Bun from the devDependencies, when installed. */
+const BUN = (() => {
+  const path = new URL("../../../node_modules/.bin/bun", import.meta.url).pathname;
+  try {
+    Deno.statSync(path);
+    return path;
+  } catch {
+    return null;
+  }
+})();
 
-async function zmqToUs(pair: NetnsPair, messages: FrameSpec[][], timeoutMs: number) {
+/** How our peer is started, per runtime (Node 20 cannot run the TypeScript peer directly). */
+const PEERS: { name: string; command: (spec: unknown) => string[] }[] = [
+  { name: "Deno", command: (spec) => [Deno.execPath(), "run", "-A", "--no-lock", PEER_TS, JSON.stringify(spec)] },
+  ...(BUN ? [{ name: "Bun", command: (spec: unknown) => [BUN, PEER_TS, JSON.stringify(spec)] }] : []),
+];
+
+type Peer = (typeof PEERS)[number];
+
+async function zmqToUs(peer: Peer, pair: NetnsPair, messages: FrameSpec[][], timeoutMs: number) {
   const endpoint = `epgm://${pair.addrA};${GROUP}:${PORT}`;
   await using ours = new NsProcess(
     pair.b,
-    denoPeer({ role: "sub", iface: pair.addrB, group: GROUP, port: PORT, count: messages.length, timeoutMs }),
+    peer.command({ role: "sub", iface: pair.addrB, group: GROUP, port: PORT, count: messages.length, timeoutMs }),
   );
   await ours.until("ready", 20_000);
   await using zmq = new NsProcess(pair.a, [
@@ -222,7 +239,7 @@ async function zmqToUs(pair: NetnsPair, messages: FrameSpec[][], timeoutMs: numb
   return { got: received(ours.seen), done };
 }
 
-async function usToZmq(pair: NetnsPair, messages: FrameSpec[][], timeoutMs: number) {
+async function usToZmq(peer: Peer, pair: NetnsPair, messages: FrameSpec[][], timeoutMs: number) {
   const endpoint = `epgm://${pair.addrA};${GROUP}:${PORT}`;
   await using zmq = new NsProcess(pair.a, [
     PYTHON,
@@ -235,7 +252,7 @@ async function usToZmq(pair: NetnsPair, messages: FrameSpec[][], timeoutMs: numb
   await new Promise((r) => setTimeout(r, 1000)); // OpenPGM's sockets are up shortly after connect
   await using ours = new NsProcess(
     pair.b,
-    denoPeer({ role: "pub", iface: pair.addrB, group: GROUP, port: PORT, messages, lingerMs: timeoutMs }),
+    peer.command({ role: "pub", iface: pair.addrB, group: GROUP, port: PORT, messages, lingerMs: timeoutMs }),
   );
   await ours.until("ready", 20_000);
   const done = await zmq.until("done", timeoutMs + 10_000);
@@ -244,57 +261,63 @@ async function usToZmq(pair: NetnsPair, messages: FrameSpec[][], timeoutMs: numb
   return { got: received(zmq.seen), done, stats };
 }
 
-test("pgm interop netns - libzmq PUB -> our receiver (Deno): single, multipart, 4 KiB, 100 KiB", {
-  skip: SKIP,
-}, async () => {
-  await using pair = new NetnsPair("a");
-  await pair.create();
-  const messages = messageSet(20);
-  const { got, done } = await zmqToUs(pair, messages, 15_000);
-  assert.deepEqual(got, await expected(messages));
-  assert.equal(done.losses, 0);
-});
+for (const [index, peer] of PEERS.entries()) {
+  test(`pgm interop netns - libzmq PUB -> our receiver (${peer.name}): single, multipart, 4 KiB, 100 KiB`, {
+    skip: SKIP,
+  }, async () => {
+    await using pair = new NetnsPair(`a${index}`);
+    await pair.create();
+    const messages = messageSet(20);
+    const { got, done } = await zmqToUs(peer, pair, messages, 15_000);
+    assert.deepEqual(got, await expected(messages));
+    assert.equal(done.losses, 0);
+  });
 
-test("pgm interop netns - our sender (Deno) -> libzmq SUB: single, multipart, 4 KiB, 100 KiB", {
-  skip: SKIP,
-}, async () => {
-  await using pair = new NetnsPair("b");
-  await pair.create();
-  const messages = messageSet(20);
-  const { got, done } = await usToZmq(pair, messages, 15_000);
-  assert.equal(done.done, messages.length);
-  assert.deepEqual(got, await expected(messages));
-});
+  test(`pgm interop netns - our sender (${peer.name}) -> libzmq SUB: single, multipart, 4 KiB, 100 KiB`, {
+    skip: SKIP,
+  }, async () => {
+    await using pair = new NetnsPair(`b${index}`);
+    await pair.create();
+    const messages = messageSet(20);
+    const { got, done } = await usToZmq(peer, pair, messages, 15_000);
+    assert.equal(done.done, messages.length);
+    assert.deepEqual(got, await expected(messages));
+  });
 
-test("pgm interop netns - 5% loss at our receiver: libzmq repairs our NAKs, everything in order once", {
-  skip: SKIP,
-}, async (t) => {
-  await using pair = new NetnsPair("c");
-  await pair.create();
-  if (!(await pair.loss(pair.b, 0.05))) {
-    t.skip("iptables statistic match not available");
-    return;
-  }
-  const messages = messageSet(200);
-  const { got, done } = await zmqToUs(pair, messages, 30_000);
-  assert.deepEqual(got, await expected(messages));
-  const stats = done.stats as { naksSent: number; rdata: number };
-  assert.ok(stats.naksSent > 0 && stats.rdata > 0, JSON.stringify(stats));
-  assert.equal(done.losses, 0);
-});
+  test(
+    `pgm interop netns - 5% loss at our receiver: libzmq repairs our NAKs, everything in order once (${peer.name})`,
+    {
+      skip: SKIP,
+    },
+    async (t) => {
+      await using pair = new NetnsPair(`c${index}`);
+      await pair.create();
+      if (!(await pair.loss(pair.b, 0.05))) {
+        t.skip("iptables statistic match not available");
+        return;
+      }
+      const messages = messageSet(200);
+      const { got, done } = await zmqToUs(peer, pair, messages, 30_000);
+      assert.deepEqual(got, await expected(messages));
+      const stats = done.stats as { naksSent: number; rdata: number };
+      assert.ok(stats.naksSent > 0 && stats.rdata > 0, JSON.stringify(stats));
+      assert.equal(done.losses, 0);
+    },
+  );
 
-test("pgm interop netns - 5% loss at libzmq's SUB: we repair its NAKs, everything in order once", {
-  skip: SKIP,
-}, async (t) => {
-  await using pair = new NetnsPair("d");
-  await pair.create();
-  if (!(await pair.loss(pair.a, 0.05))) {
-    t.skip("iptables statistic match not available");
-    return;
-  }
-  const messages = messageSet(200);
-  const { got, stats } = await usToZmq(pair, messages, 30_000);
-  assert.deepEqual(got, await expected(messages));
-  const s = stats.stats as { naks: number; rdata: number };
-  assert.ok(s.naks > 0 && s.rdata > 0, JSON.stringify(s));
-});
+  test(`pgm interop netns - 5% loss at libzmq's SUB: we repair its NAKs, everything in order once (${peer.name})`, {
+    skip: SKIP,
+  }, async (t) => {
+    await using pair = new NetnsPair(`d${index}`);
+    await pair.create();
+    if (!(await pair.loss(pair.a, 0.05))) {
+      t.skip("iptables statistic match not available");
+      return;
+    }
+    const messages = messageSet(200);
+    const { got, stats } = await usToZmq(peer, pair, messages, 30_000);
+    assert.deepEqual(got, await expected(messages));
+    const s = stats.stats as { naks: number; rdata: number };
+    assert.ok(s.naks > 0 && s.rdata > 0, JSON.stringify(s));
+  });
+}
