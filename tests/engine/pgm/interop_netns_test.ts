@@ -212,9 +212,35 @@ const BUN = (() => {
   }
 })();
 
-/** How our peer is started, per runtime (Node 20 cannot run the TypeScript peer directly). */
+/** esbuild from the devDependencies: Node 20 cannot run the TypeScript peer, so it runs a bundle of it. */
+const ESBUILD = (() => {
+  const path = new URL("../../../node_modules/.bin/esbuild", import.meta.url).pathname;
+  try {
+    Deno.statSync(path);
+    return new Deno.Command("node", { args: ["--version"], stdout: "null" }).outputSync().success ? path : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** The peer bundled for Node, built once into a temporary folder removed when the tests end. */
+let nodeBundle: string | null = null;
+function nodePeerBundle(): string {
+  if (nodeBundle !== null) return nodeBundle;
+  const dir = Deno.makeTempDirSync({ prefix: "zmq-ts-epgm-" });
+  const out = `${dir}/epgm_peer.mjs`;
+  const r = new Deno.Command(ESBUILD!, {
+    args: [PEER_TS, "--bundle", "--platform=node", "--format=esm", `--outfile=${out}`, "--log-level=error"],
+  }).outputSync();
+  if (!r.success) throw new Error(`esbuild failed: ${new TextDecoder().decode(r.stderr)}`);
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  return (nodeBundle = out);
+}
+
+/** How our peer is started, per runtime. */
 const PEERS: { name: string; command: (spec: unknown) => string[] }[] = [
   { name: "Deno", command: (spec) => [Deno.execPath(), "run", "-A", "--no-lock", PEER_TS, JSON.stringify(spec)] },
+  ...(ESBUILD ? [{ name: "Node", command: (spec: unknown) => ["node", nodePeerBundle(), JSON.stringify(spec)] }] : []),
   ...(BUN ? [{ name: "Bun", command: (spec: unknown) => [BUN, PEER_TS, JSON.stringify(spec)] }] : []),
 ];
 
