@@ -232,24 +232,26 @@ class DenoListener implements Listener {
 // load it. Deno's node:dgram ignores reusePort, so reusePort is false here.
 // ---------------------------------------------------------------------------
 
-const denoUdp: RuntimeUdp = {
-  reusePort: false,
+class DenoUdp implements RuntimeUdp {
+  readonly reusePort = false;
+
   async bind(options: UdpBindOptions): Promise<UdpSocket> {
     const { nodeUdp } = await import("./node.ts");
     return nodeUdp.bind(options);
-  },
+  }
+
   interfaces(): InterfaceAddress[] {
     try {
       return Deno.networkInterfaces().map((i) => ({ name: i.name, address: i.address, family: i.family }));
     } catch (err) {
       throw mapError(err, "Cannot list network interfaces (Deno needs --allow-sys)");
     }
-  },
-};
+  }
+}
 
 class DenoRuntime implements Runtime {
   readonly name = "deno";
-  readonly udp: RuntimeUdp = denoUdp;
+  readonly udp: RuntimeUdp = new DenoUdp();
 
   async connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn> {
     const signal = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;

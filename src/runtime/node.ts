@@ -396,8 +396,8 @@ class NodeUdpSocket implements UdpSocket {
  * await Promise.all([a.closed, b.closed]);
  * ```
  */
-export const nodeUdp: RuntimeUdp = {
-  reusePort: DGRAM_REUSE_PORT,
+export const nodeUdp: RuntimeUdp = new (class NodeUdp implements RuntimeUdp {
+  readonly reusePort = DGRAM_REUSE_PORT;
 
   async bind(options: UdpBindOptions): Promise<UdpSocket> {
     const address = options.address ?? (options.family === "udp6" ? "::" : "0.0.0.0");
@@ -434,7 +434,7 @@ export const nodeUdp: RuntimeUdp = {
       throw mapError(err, `Bind ${where} failed`);
     }
     return new NodeUdpSocket(socket);
-  },
+  }
 
   interfaces(): InterfaceAddress[] {
     const out: InterfaceAddress[] = [];
@@ -445,8 +445,8 @@ export const nodeUdp: RuntimeUdp = {
       }
     }
     return out;
-  },
-};
+  }
+})();
 
 /**
  * The Node.js runtime (also used by Bun, whose `node:net` it relies on).
