@@ -53,6 +53,14 @@ export {
 export { type Capability, capability, version, zmtpVersion } from "../src/version.ts";
 export type { CommonOptions } from "../src/options.ts";
 export type { Conn, ConnHandler, Listener, Runtime, TcpConnectOptions } from "../src/runtime/runtime.ts";
+export type {
+  InterfaceAddress,
+  RuntimeUdp,
+  UdpBindOptions,
+  UdpEndpoint,
+  UdpHandler,
+  UdpSocket,
+} from "../src/runtime/runtime.ts";
 export type { Codec, CodecKind, DecoderOptions, FrameDecoder, FrameEncoder, FrameHandler } from "../src/codec/codec.ts";
 export type { MechanismName } from "../src/codec/greeting.ts";
 export type { Metadata } from "../src/codec/command.ts";
