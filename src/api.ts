@@ -35,6 +35,14 @@ export type {
   OptionWireType,
 } from "./options.ts";
 export type { Conn, ConnHandler, Listener, Runtime, TcpConnectOptions } from "./runtime/runtime.ts";
+export type {
+  InterfaceAddress,
+  RuntimeUdp,
+  UdpBindOptions,
+  UdpEndpoint,
+  UdpHandler,
+  UdpSocket,
+} from "./runtime/runtime.ts";
 export type { Codec, CodecKind, DecoderOptions, FrameDecoder, FrameEncoder, FrameHandler } from "./codec/codec.ts";
 export type { MechanismName } from "./codec/greeting.ts";
 export type { Metadata } from "./codec/command.ts";

@@ -8,10 +8,14 @@
 import {
   type Conn,
   type ConnHandler,
+  type InterfaceAddress,
   type Listener,
   type Runtime,
   RuntimeError,
+  type RuntimeUdp,
   type TcpConnectOptions,
+  type UdpBindOptions,
+  type UdpSocket,
 } from "./runtime.ts";
 
 /**
@@ -220,8 +224,34 @@ class DenoListener implements Listener {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Datagrams. Deno's own Deno.listenDatagram exists only with --unstable-net and
+// cannot choose the interface multicast datagrams leave by, so the Deno adapter
+// uses Deno's node:dgram (stable, no flag) through the Node adapter's
+// implementation, loaded on first use so that Deno programs without udp never
+// load it. Deno's node:dgram ignores reusePort, so reusePort is false here.
+// ---------------------------------------------------------------------------
+
+class DenoUdp implements RuntimeUdp {
+  readonly reusePort = false;
+
+  async bind(options: UdpBindOptions): Promise<UdpSocket> {
+    const { nodeUdp } = await import("./node.ts");
+    return nodeUdp.bind(options);
+  }
+
+  interfaces(): InterfaceAddress[] {
+    try {
+      return Deno.networkInterfaces().map((i) => ({ name: i.name, address: i.address, family: i.family }));
+    } catch (err) {
+      throw mapError(err, "Cannot list network interfaces (Deno needs --allow-sys)");
+    }
+  }
+}
+
 class DenoRuntime implements Runtime {
   readonly name = "deno";
+  readonly udp: RuntimeUdp = new DenoUdp();
 
   async connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn> {
     const signal = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;

@@ -11,19 +11,26 @@
  */
 
 import { Buffer } from "node:buffer";
+import dgram from "node:dgram";
 import { mkdtemp, rmdir, unlink } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import {
   type Conn,
   type ConnHandler,
+  type InterfaceAddress,
   type Listener,
   type Runtime,
   RuntimeError,
+  type RuntimeUdp,
   type TcpConnectOptions,
+  type UdpBindOptions,
+  type UdpEndpoint,
+  type UdpHandler,
+  type UdpSocket,
 } from "./runtime.ts";
 
 const IS_BUN = typeof process.versions.bun === "string";
@@ -270,6 +277,177 @@ function connect(options: net.NetConnectOpts, timeout: number): Promise<net.Sock
   });
 }
 
+// ---------------------------------------------------------------------------
+// Datagrams: node:dgram (Node and Bun; the Deno adapter uses this too, since
+// Deno's own Deno.listenDatagram needs --unstable-net and cannot choose the
+// interface multicast leaves by).
+// ---------------------------------------------------------------------------
+
+/** Whether `reusePort` in `dgram.createSocket` sets SO_REUSEPORT: Bun, Node 22.12+ (Node 20 ignores it). */
+function dgramReusePort(): boolean {
+  if (IS_BUN) return true;
+  if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined") return false; // Deno's node:dgram ignores it
+  const [major, minor] = (process.versions.node ?? "0.0").split(".").map(Number);
+  return major > 22 || (major === 22 && minor >= 12);
+}
+
+const DGRAM_REUSE_PORT = dgramReusePort();
+
+class NodeUdpSocket implements UdpSocket {
+  readonly local: UdpEndpoint;
+  #socket: dgram.Socket;
+  #handler: UdpHandler | null = null;
+  #closing = false;
+  #done = deferred();
+  readonly closed: Promise<void> = this.#done.promise;
+
+  constructor(socket: dgram.Socket) {
+    this.#socket = socket;
+    const addr = socket.address();
+    this.local = { address: addr.address, port: addr.port };
+    socket.on("message", (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+      if (!this.#closing) this.#handler?.message(msg, { address: rinfo.address, port: rinfo.port });
+    });
+    socket.on("error", (err) => {
+      if (!this.#closing) this.#handler?.error?.(mapError(err, "Datagram socket error"));
+    });
+    socket.on("close", () => this.#done.resolve());
+  }
+
+  start(handler: UdpHandler): void {
+    this.#handler = handler;
+  }
+
+  send(data: Uint8Array, to: UdpEndpoint): Promise<void> {
+    if (this.#closing) return Promise.reject(new RuntimeError("EBADF", "Send failed: the socket is closed"));
+    return new Promise((resolve, reject) => {
+      try {
+        this.#socket.send(data, to.port, to.address, (err) => {
+          if (err) reject(mapError(err, `Send to ${formatHost(to.address)}:${to.port} failed`));
+          else resolve();
+        });
+      } catch (err) {
+        reject(mapError(err, `Send to ${formatHost(to.address)}:${to.port} failed`));
+      }
+    });
+  }
+
+  #option(what: string, set: () => void): void {
+    try {
+      set();
+    } catch (err) {
+      throw mapError(err, what);
+    }
+  }
+
+  joinGroup(group: string, interfaceAddress?: string): void {
+    this.#option(`Cannot join ${group}`, () => this.#socket.addMembership(group, interfaceAddress));
+  }
+
+  leaveGroup(group: string, interfaceAddress?: string): void {
+    this.#option(`Cannot leave ${group}`, () => this.#socket.dropMembership(group, interfaceAddress));
+  }
+
+  setMulticastInterface(interfaceAddress: string): void {
+    this.#option(`Cannot send multicast by ${interfaceAddress}`, () => {
+      this.#socket.setMulticastInterface(interfaceAddress);
+    });
+  }
+
+  setMulticastLoopback(on: boolean): void {
+    this.#option("Cannot set multicast loopback", () => this.#socket.setMulticastLoopback(on));
+  }
+
+  setMulticastTtl(hops: number): void {
+    this.#option("Cannot set the multicast TTL", () => this.#socket.setMulticastTTL(hops));
+  }
+
+  setTtl(hops: number): void {
+    this.#option("Cannot set the TTL", () => this.#socket.setTTL(hops));
+  }
+
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#handler = null;
+    try {
+      this.#socket.close();
+    } catch {
+      this.#done.resolve(); // already closed
+    }
+  }
+}
+
+/**
+ * Datagram sockets over `node:dgram`, for Node, Bun and (through the Deno
+ * adapter) Deno.
+ *
+ * @example Usage
+ * ```ts
+ * import { nodeUdp } from "./node.ts";
+ * import assert from "node:assert/strict";
+ * const a = await nodeUdp.bind({ address: "127.0.0.1" });
+ * const b = await nodeUdp.bind({ address: "127.0.0.1" });
+ * const got = new Promise<string>((resolve) => b.start({ message: (d) => resolve(new TextDecoder().decode(d)) }));
+ * await a.send(new TextEncoder().encode("hi"), b.local);
+ * assert.equal(await got, "hi");
+ * a.close();
+ * b.close();
+ * await Promise.all([a.closed, b.closed]);
+ * ```
+ */
+export const nodeUdp: RuntimeUdp = new (class NodeUdp implements RuntimeUdp {
+  readonly reusePort = DGRAM_REUSE_PORT;
+
+  async bind(options: UdpBindOptions): Promise<UdpSocket> {
+    const address = options.address ?? (options.family === "udp6" ? "::" : "0.0.0.0");
+    const family = options.family ?? (address.includes(":") ? "udp6" : "udp4");
+    const port = options.port ?? 0;
+    const where = `${formatHost(address)}:${port}`;
+    if (options.reusePort && !DGRAM_REUSE_PORT) {
+      throw new RuntimeError(
+        "ENOTSUP",
+        `Cannot bind ${where} with SO_REUSEPORT: this runtime cannot set it (Node 22.12+ and Bun can)`,
+      );
+    }
+    const socket = dgram.createSocket({
+      type: family,
+      reuseAddr: options.reuseAddress ?? false,
+      ...(options.reusePort ? { reusePort: true } : {}),
+    } as dgram.SocketOptions);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once("error", reject);
+        socket.bind({ port, address, exclusive: true }, () => {
+          socket.off("error", reject);
+          resolve();
+        });
+      });
+      if (options.receiveBufferSize) socket.setRecvBufferSize(options.receiveBufferSize);
+      if (options.sendBufferSize) socket.setSendBufferSize(options.sendBufferSize);
+    } catch (err) {
+      try {
+        socket.close();
+      } catch {
+        // Never bound.
+      }
+      throw mapError(err, `Bind ${where} failed`);
+    }
+    return new NodeUdpSocket(socket);
+  }
+
+  interfaces(): InterfaceAddress[] {
+    const out: InterfaceAddress[] = [];
+    for (const [name, list] of Object.entries(networkInterfaces())) {
+      for (const info of list ?? []) {
+        const family = info.family === "IPv6" || (info.family as unknown) === 6 ? "IPv6" : "IPv4";
+        out.push({ name, address: info.address, family });
+      }
+    }
+    return out;
+  }
+})();
+
 /**
  * The Node.js runtime (also used by Bun, whose `node:net` it relies on).
  *
@@ -286,6 +464,7 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
   readonly name = IS_BUN ? "bun" : "node";
   // Node (libuv) pads abstract names to the whole sun_path, so they never match libzmq's; Bun's are exact.
   readonly abstractIpc = IS_BUN;
+  readonly udp = nodeUdp;
 
   async connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn> {
     let socket: net.Socket;

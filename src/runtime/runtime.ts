@@ -129,4 +129,116 @@ export interface Runtime {
    * per call in Deno).
    */
   yieldToEventLoop(): Promise<void>;
+  /** Datagram sockets (udp://, epgm://); absent where the runtime has none. */
+  readonly udp?: RuntimeUdp;
+}
+
+// ---------------------------------------------------------------------------
+// Datagrams (udp://, and epgm:// which carries PGM in UDP). An optional part of
+// the runtime: `Runtime.udp` is absent where a runtime has no datagram sockets.
+// ---------------------------------------------------------------------------
+
+/** Where a datagram came from, or goes to. */
+export interface UdpEndpoint {
+  /** An IPv4 or IPv6 address (without brackets). */
+  address: string;
+  /** The UDP port. */
+  port: number;
+}
+
+/** Options of {@linkcode RuntimeUdp.bind}. */
+export interface UdpBindOptions {
+  /** `udp4` or `udp6`; default from `address` (`udp4` when it is absent). */
+  family?: "udp4" | "udp6";
+  /**
+   * The local address: a wildcard (`0.0.0.0`, `::`), a unicast address, or
+   * a multicast group (then only that group's datagrams arrive, which keeps
+   * unicast meant for another process on the same port away). Default: the
+   * wildcard.
+   */
+  address?: string;
+  /** The local port; 0 (the default) picks a free one. */
+  port?: number;
+  /** SO_REUSEADDR. */
+  reuseAddress?: boolean;
+  /**
+   * SO_REUSEPORT: what sharing a port with libzmq's OpenPGM on one host
+   * needs. Where the runtime cannot set it ({@linkcode RuntimeUdp.reusePort}
+   * is false) `bind` fails with `ENOTSUP` instead of silently binding
+   * without it.
+   */
+  reusePort?: boolean;
+  /** SO_RCVBUF in bytes (libzmq's `ZMQ_RCVBUF`); 0 or absent keeps the OS default. */
+  receiveBufferSize?: number;
+  /** SO_SNDBUF in bytes; 0 or absent keeps the OS default. */
+  sendBufferSize?: number;
+}
+
+/** Receives what a {@linkcode UdpSocket} reads. */
+export interface UdpHandler {
+  /**
+   * One datagram. The adapter hands out a fresh buffer per datagram and
+   * never writes into it again, so views of it stay valid.
+   */
+  message(data: Uint8Array, from: UdpEndpoint): void;
+  /** A socket error that did not close the socket (e.g. an ICMP error on a connected route). */
+  error?(error: Error): void;
+}
+
+/** A bound datagram socket. */
+export interface UdpSocket {
+  /** The bound address and port. */
+  readonly local: UdpEndpoint;
+  /** Starts delivering datagrams to `handler` (datagrams before this are kept by the OS buffer). */
+  start(handler: UdpHandler): void;
+  /**
+   * Sends one datagram. Resolves once the runtime has handed it to the OS;
+   * rejects with a {@linkcode RuntimeError} (EMSGSIZE, ENETUNREACH, ...).
+   */
+  send(data: Uint8Array, to: UdpEndpoint): Promise<void>;
+  /** Joins a multicast group, on the interface with address `interfaceAddress` (default: the OS's choice). */
+  joinGroup(group: string, interfaceAddress?: string): void;
+  /** Leaves a multicast group joined with {@linkcode UdpSocket.joinGroup}. */
+  leaveGroup(group: string, interfaceAddress?: string): void;
+  /** The interface multicast datagrams leave by (its address; for IPv6 `::%name`). */
+  setMulticastInterface(interfaceAddress: string): void;
+  /** Whether this host's own sockets get a copy of what is sent to a group (IP_MULTICAST_LOOP). */
+  setMulticastLoopback(on: boolean): void;
+  /** The TTL (hop limit) of multicast datagrams: libzmq's `multicastHops`. */
+  setMulticastTtl(hops: number): void;
+  /** The TTL of unicast datagrams. */
+  setTtl(hops: number): void;
+  /** Closes the socket; no handler call follows. */
+  close(): void;
+  /** Resolves once the socket is closed. */
+  readonly closed: Promise<void>;
+}
+
+/** A network interface address, for endpoints that name an interface (`epgm://eth0;...`). */
+export interface InterfaceAddress {
+  /** The interface name, e.g. `eth0`, `lo`. */
+  name: string;
+  /** The address. */
+  address: string;
+  /** `IPv4` or `IPv6`. */
+  family: "IPv4" | "IPv6";
+}
+
+/**
+ * Datagram sockets of a runtime.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const socket = await runtime.udp!.bind({ address: "239.192.1.1", port: 5555 });
+ * socket.joinGroup("239.192.1.1", "127.0.0.1");
+ * socket.start({ message: (data, from) => console.log(data.length, from.address) });
+ * ```
+ */
+export interface RuntimeUdp {
+  /** Whether {@linkcode UdpBindOptions.reusePort} can be honoured. */
+  readonly reusePort: boolean;
+  /** Binds a datagram socket. Rejects with a {@linkcode RuntimeError} (EADDRINUSE, EADDRNOTAVAIL, ENOTSUP, ...). */
+  bind(options: UdpBindOptions): Promise<UdpSocket>;
+  /** The host's interface addresses (may need a permission on Deno: `--allow-sys`). */
+  interfaces(): InterfaceAddress[];
 }
