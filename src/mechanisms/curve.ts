@@ -21,7 +21,7 @@
 import { encodeError, encodeMetadata, type Metadata, parseMetadata, splitCommand } from "../codec/command.ts";
 import { FLAG_COMMAND, FLAG_MORE } from "../codec/codec.ts";
 import { AuthError, ProtocolError } from "../errors.ts";
-import { type CurveKey, curveKeyBytes } from "../curve_keys.ts";
+import { type CurveKey, curveKeyBytes } from "./curve_keys.ts";
 import { type CurveCrypto, loadCrypto, loadedCrypto, randomBytes } from "./crypto.ts";
 import type { Mechanism, MechanismOptions, MechanismStatus } from "./mechanism.ts";
 import { askZap, errorReasonStatus } from "./zap.ts";
@@ -133,7 +133,7 @@ const COOKIE_SIZE = 96;
  * @example Usage
  * ```ts
  * import { CurveMechanism } from "./curve.ts";
- * import { curveKeyPair } from "../curve_keys.ts";
+ * import { curveKeyPair } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
  * const serverPair = await curveKeyPair();
  * const clientPair = await curveKeyPair();

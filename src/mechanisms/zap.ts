@@ -30,7 +30,7 @@
 import { encodeMetadata, type Metadata, parseMetadata } from "../codec/command.ts";
 import type { MechanismName } from "../codec/greeting.ts";
 import { ProtocolError } from "../errors.ts";
-import { type CurveKey, curveKeyBytes } from "../curve_keys.ts";
+import { type CurveKey, curveKeyBytes } from "./curve_keys.ts";
 import { encodeZ85 } from "../z85.ts";
 import type { MechanismOptions, ZapReply, ZapRequest } from "./mechanism.ts";
 

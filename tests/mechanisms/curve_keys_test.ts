@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { curveKeyBytes, curveKeyPair, curveKeyZ85, curvePublicKey } from "../../src/curve_keys.ts";
+import { curveKeyBytes, curveKeyPair, curveKeyZ85, curvePublicKey } from "../../src/mechanisms/curve_keys.ts";
 import { loadCrypto, loadedCrypto, randomBytes } from "../../src/mechanisms/crypto.ts";
 import { decodeZ85 } from "../../src/z85.ts";
 import { fromHex } from "./_helpers.ts";

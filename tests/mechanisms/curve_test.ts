@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeMetadata, encodePing, encodeReady } from "../../src/codec/command.ts";
 import { FLAG_COMMAND, FLAG_MORE } from "../../src/codec/codec.ts";
-import { curveKeyPair } from "../../src/curve_keys.ts";
+import { curveKeyPair } from "../../src/mechanisms/curve_keys.ts";
 import { AuthError, ProtocolError } from "../../src/errors.ts";
 import { loadCrypto } from "../../src/mechanisms/crypto.ts";
 import {
