@@ -19,6 +19,7 @@
  */
 
 import { encodeError, encodeMetadata, type Metadata, parseMetadata, splitCommand } from "../codec/command.ts";
+import { ascii, concatBytes, constantTimeEqual, startsWith } from "../bytes.ts";
 import { FLAG_COMMAND, FLAG_MORE } from "../codec/codec.ts";
 import { AuthError, ProtocolError } from "../errors.ts";
 import { type CurveKey, curveKeyBytes } from "./curve_keys.ts";
@@ -103,7 +104,6 @@ type ServerState =
   | "send-error"
   | "error";
 
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const NAME_HELLO = ascii("\x05HELLO");
 const NAME_WELCOME = ascii("\x07WELCOME");
 const NAME_INITIATE = ascii("\x08INITIATE");
@@ -378,13 +378,13 @@ export class CurveMechanism implements Mechanism {
         this.#publicKey ??= crypto.publicKey(this.#secretKey);
         const vouchNonce = this.#randomValue("vouchNonce", 16);
         const vouch = crypto.box(
-          concat(this.#transientPublic!, this.#peerPublicKey!),
+          concatBytes(this.#transientPublic!, this.#peerPublicKey!),
           longNonce("VOUCH---", vouchNonce),
           this.#peerTransient!,
           this.#secretKey,
         );
         if (vouch === null) throw unusableKey("secretKey");
-        const plain = concat(this.#publicKey, vouchNonce, vouch, encodeMetadata(this.#options.properties));
+        const plain = concatBytes(this.#publicKey, vouchNonce, vouch, encodeMetadata(this.#options.properties));
         const nonce = this.#nonce++;
         const sealed = crypto.boxAfter(plain, shortNonce("CurveZMQINITIATE", nonce), this.#sharedKey!);
         const body = new Uint8Array(NAME_INITIATE.length + COOKIE_SIZE + 8 + sealed.length);
@@ -474,20 +474,20 @@ export class CurveMechanism implements Mechanism {
         this.#cookieKey = this.#randomValue("cookieKey", 32);
         const cookieNonce = this.#randomValue("cookieNonce", 16);
         const cookieBox = crypto.secretbox(
-          concat(this.#peerTransient!, this.#transientSecret!),
+          concatBytes(this.#peerTransient!, this.#transientSecret!),
           longNonce("COOKIE--", cookieNonce),
           this.#cookieKey,
         );
         const welcomeNonce = this.#randomValue("welcomeNonce", 16);
         const sealed = crypto.box(
-          concat(this.#transientPublic!, cookieNonce, cookieBox),
+          concatBytes(this.#transientPublic!, cookieNonce, cookieBox),
           longNonce("WELCOME-", welcomeNonce),
           this.#peerTransient!,
           this.#secretKey,
         );
         if (sealed === null) throw new ProtocolError("handshake", "CURVE HELLO carries an unusable key");
         this.#server = "expect-initiate";
-        return concat(NAME_WELCOME, welcomeNonce, sealed);
+        return concatBytes(NAME_WELCOME, welcomeNonce, sealed);
       }
       case "send-ready": {
         const nonce = this.#nonce++;
@@ -567,8 +567,8 @@ export class CurveMechanism implements Mechanism {
     const cookie = body.subarray(9, 9 + COOKIE_SIZE);
     const cookiePlain = crypto.secretboxOpen(cookie.subarray(16), longNonce("COOKIE--", cookie), this.#cookieKey!);
     if (
-      cookiePlain === null || !equal(cookiePlain.subarray(0, 32), this.#peerTransient!) ||
-      !equal(cookiePlain.subarray(32), this.#transientSecret!)
+      cookiePlain === null || !constantTimeEqual(this.#peerTransient!, cookiePlain.subarray(0, 32)) ||
+      !constantTimeEqual(this.#transientSecret!, cookiePlain.subarray(32))
     ) {
       throw new ProtocolError(
         "handshake",
@@ -590,7 +590,7 @@ export class CurveMechanism implements Mechanism {
       clientKey,
       this.#transientSecret!,
     );
-    if (vouch === null || !equal(vouch.subarray(0, 32), this.#peerTransient!)) {
+    if (vouch === null || !constantTimeEqual(this.#peerTransient!, vouch.subarray(0, 32))) {
       throw new ProtocolError(
         "handshake",
         "CURVE INITIATE has an invalid vouch: the client key did not sign it",
@@ -699,31 +699,6 @@ function readUint32(bytes: Uint8Array, at: number): number {
 
 function nonceText(high: number, low: number): string {
   return high === 0 ? String(low) : String(BigInt(high) * 0x100000000n + BigInt(low));
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function startsWith(body: Uint8Array, prefix: Uint8Array): boolean {
-  if (body.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (body[i] !== prefix[i]) return false;
-  return true;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
 }
 
 function hex(value: number): string {
