@@ -11,7 +11,8 @@ import type { SocketTypeName } from "../types.ts";
 import { CurveMechanism } from "./curve.ts";
 import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
 import { NullMechanism } from "./null.ts";
-import { PlainMechanism } from "./plain.ts";
+import { PlainClient } from "./plain_client.ts";
+import { PlainServer } from "./plain_server.ts";
 
 /** What {@linkcode createMechanism} needs. */
 export interface MechanismInput {
@@ -87,10 +88,9 @@ export function createMechanism(input: MechanismInput): Mechanism {
   };
   switch (securityMechanismOf(option)) {
     case "plain":
-      if (option("plainServer") === true) return new PlainMechanism({ ...base, server: true });
-      return new PlainMechanism({
+      if (option("plainServer") === true) return new PlainServer(base);
+      return new PlainClient({
         ...base,
-        server: false,
         username: option("plainUsername")!,
         password: option("plainPassword") ?? "",
       });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AuthError } from "../../src/errors.ts";
 import { CurveMechanism, type CurveRandom } from "../../src/mechanisms/curve.ts";
-import { PlainMechanism } from "../../src/mechanisms/plain.ts";
+import { createPlainMechanism } from "../../src/mechanisms/plain.ts";
 import { encodeZapRequest } from "../../src/mechanisms/zap.ts";
 import { loadVectors, vector } from "../_vectors.ts";
 import { fromHex, options, splitFrame, text, utf8, zapStub } from "./_helpers.ts";
@@ -103,7 +103,7 @@ test("interop vectors - CURVE: libzmq's ERROR after ZAP 400 is what our server s
 test("interop vectors - PLAIN against libzmq's captured HELLO, WELCOME, READY and '^RROR'", async () => {
   // Our server, fed the HELLO and INITIATE a libzmq client sent.
   const zap = zapStub({ userId: "admin" });
-  const server = new PlainMechanism({ ...options(ROUTER, { zap }), server: true });
+  const server = createPlainMechanism({ ...options(ROUTER, { zap }), server: true });
   await server.processCommand(body(vector("plain", "plain_hello_admin_secret")));
   assert.deepEqual(server.nextCommand(), body(vector("plain", "plain_welcome")));
   await server.processCommand(body(vector("plain", "plain_initiate_dealer")));
@@ -112,7 +112,7 @@ test("interop vectors - PLAIN against libzmq's captured HELLO, WELCOME, READY an
   assert.equal(server.status, "ready");
 
   // Our client, fed a libzmq server's WELCOME and READY (ROUTER with routing id "SRV", mechanisms.md 2.3).
-  const client = new PlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "secret" });
+  const client = createPlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "secret" });
   assert.deepEqual(client.nextCommand(), body(vector("plain", "plain_hello_admin_secret")));
   await client.processCommand(body(vector("plain", "plain_welcome")));
   assert.deepEqual(client.nextCommand(), body(vector("plain", "plain_initiate_dealer")));
@@ -128,7 +128,7 @@ test("interop vectors - PLAIN against libzmq's captured HELLO, WELCOME, READY an
   const bug400 = fromHex("04 09 5e 52 52 4f 52 03 34 30 30");
   assert.deepEqual(bug400, vector("plain", "error_400_plain_libzmq_bug"));
   for (const [frame, status] of [[bug400, 400], [fromHex("04 09 5e 52 52 4f 52 03 35 30 30"), 500]] as const) {
-    const c = new PlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "wrong" });
+    const c = createPlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "wrong" });
     c.nextCommand();
     assert.throws(() => c.processCommand(body(frame)), isAuth(status));
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeCommand, encodeMetadata, encodePing, encodeReady } from "../../src/codec/command.ts";
 import { AuthError, ProtocolError } from "../../src/errors.ts";
-import { PlainMechanism, type PlainMechanismOptions } from "../../src/mechanisms/plain.ts";
+import { createPlainMechanism, type PlainMechanismOptions } from "../../src/mechanisms/plain.ts";
 import type { Mechanism } from "../../src/mechanisms/mechanism.ts";
 import { ZapPolicy } from "../../src/mechanisms/zap.ts";
 import { vector } from "../_vectors.ts";
@@ -13,10 +13,10 @@ const DEALER: [string, string][] = [["Socket-Type", "DEALER"], ["Identity", ""]]
 const ROUTER: [string, string][] = [["Socket-Type", "ROUTER"], ["Identity", "SRV"]];
 
 function client(extra: Partial<PlainMechanismOptions> = {}) {
-  return new PlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "secret", ...extra });
+  return createPlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "secret", ...extra });
 }
 function server(zap: PlainMechanismOptions["zap"], extra: Partial<PlainMechanismOptions> = {}) {
-  return new PlainMechanism({ ...options(ROUTER, { zap }), server: true, ...extra });
+  return createPlainMechanism({ ...options(ROUTER, { zap }), server: true, ...extra });
 }
 const isAuth = (status: number) => (e: unknown) => e instanceof AuthError && e.status === status;
 
