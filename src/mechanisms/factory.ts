@@ -8,7 +8,8 @@
 
 import type { OptionReader } from "../options.ts";
 import type { SocketTypeName } from "../types.ts";
-import { CurveMechanism } from "./curve.ts";
+import { CurveClient } from "./curve_client.ts";
+import { CurveServer } from "./curve_server.ts";
 import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
 import { NullMechanism } from "./null.ts";
 import { PlainClient } from "./plain_client.ts";
@@ -101,12 +102,11 @@ export function createMechanism(input: MechanismInput): Mechanism {
         throw new TypeError("CURVE needs curveSecretKey (and curvePublicKey for a client): see curveKeyPair()");
       }
       if (option("curveServer") === true) {
-        return new CurveMechanism({ ...base, server: true, secretKey, publicKey: publicKey ?? undefined });
+        return new CurveServer({ ...base, secretKey, publicKey: publicKey ?? undefined });
       }
       if (publicKey === null) throw new TypeError("A CURVE client needs curvePublicKey and curveSecretKey");
-      return new CurveMechanism({
+      return new CurveClient({
         ...base,
-        server: false,
         secretKey,
         publicKey,
         serverKey: option("curveServerKey")!,

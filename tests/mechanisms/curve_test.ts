@@ -5,12 +5,8 @@ import { FLAG_COMMAND, FLAG_MORE } from "../../src/codec/codec.ts";
 import { curveKeyPair } from "../../src/mechanisms/curve_keys.ts";
 import { AuthError, ProtocolError } from "../../src/errors.ts";
 import { loadCrypto } from "../../src/mechanisms/crypto.ts";
-import {
-  CurveMechanism,
-  type CurveMechanismOptions,
-  type CurveRandom,
-  type CurveRandomPurpose,
-} from "../../src/mechanisms/curve.ts";
+import { createCurveMechanism, type CurveMechanismOptions } from "../../src/mechanisms/curve.ts";
+import type { CurveRandom, CurveRandomPurpose } from "../../src/mechanisms/curve_handshake.ts";
 import { ZapPolicy } from "../../src/mechanisms/zap.ts";
 import { encodeZ85 } from "../../src/z85.ts";
 import { loadVectors } from "../_vectors.ts";
@@ -38,7 +34,7 @@ function fixedRandom(values: Partial<Record<CurveRandomPurpose, Uint8Array>>): C
 function transcriptPair(
   extra: { client?: Partial<CurveMechanismOptions>; server?: Partial<CurveMechanismOptions> } = {},
 ) {
-  const client = new CurveMechanism({
+  const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
     publicKey: V.client_permanent_public,
@@ -47,7 +43,7 @@ function transcriptPair(
     random: fixedRandom({ transientSecretKey: V.client_transient_secret, vouchNonce: V.vouch_nonce16 }),
     ...extra.client,
   });
-  const server = new CurveMechanism({
+  const server = createCurveMechanism({
     ...options(ROUTER),
     server: true,
     publicKey: V.server_permanent_public,
@@ -69,14 +65,14 @@ async function readyPair(
 ) {
   const serverPair = await curveKeyPair();
   const clientPair = await curveKeyPair();
-  const client = new CurveMechanism({
+  const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
     ...clientPair,
     serverKey: serverPair.publicKey,
     ...extra.client,
   });
-  const server = new CurveMechanism({ ...options(ROUTER), server: true, ...serverPair, ...extra.server });
+  const server = createCurveMechanism({ ...options(ROUTER), server: true, ...serverPair, ...extra.server });
   const log = await handshake(client, server);
   return { client, server, log, clientPair, serverPair };
 }
@@ -481,28 +477,28 @@ test("CURVE - commands out of order are protocol errors", async () => {
 test("CURVE - misuse: bad keys, no server key, traffic before the handshake, bad flags", async () => {
   const pair = await curveKeyPair();
   const base = { ...options(DEALER), server: false };
-  assert.throws(() => new CurveMechanism({ ...base, ...pair }), /needs serverKey/);
-  assert.throws(() => new CurveMechanism({ ...base, ...pair, serverKey: "short" }), TypeError);
+  assert.throws(() => createCurveMechanism({ ...base, ...pair }), /needs serverKey/);
+  assert.throws(() => createCurveMechanism({ ...base, ...pair, serverKey: "short" }), TypeError);
   assert.throws(
-    () => new CurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(31) }),
+    () => createCurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(31) }),
     /serverKey: expected 32 bytes/,
   );
   assert.throws(
-    () => new CurveMechanism({ ...base, secretKey: " ".repeat(40), serverKey: pair.publicKey }),
+    () => createCurveMechanism({ ...base, secretKey: " ".repeat(40), serverKey: pair.publicKey }),
     (e: unknown) => e instanceof TypeError && /secretKey/.test(e.message),
   );
-  const client = new CurveMechanism({ ...base, ...pair, serverKey: pair.publicKey });
+  const client = createCurveMechanism({ ...base, ...pair, serverKey: pair.publicKey });
   assert.throws(() => client.encode(utf8("x"), 0), /before its handshake/);
   assert.throws(() => client.decode(new Uint8Array(40), () => {}), /before its handshake/);
   const { client: ready } = await readyPair();
   assert.throws(() => ready.encode(utf8("x"), 0x02), RangeError, "0x02 is LONG, not COMMAND, in frame flags");
   // A low-order server key cannot box HELLO.
-  const weak = new CurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(32) });
+  const weak = createCurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(32) });
   await weak.prepare();
   assert.throws(() => weak.nextCommand(), isProtocol(/not a usable Curve25519 key/));
   assert.equal(weak.status, "error");
   // A random source returning the wrong size is caught.
-  const broken = new CurveMechanism({ ...base, ...pair, serverKey: pair.publicKey, random: () => new Uint8Array(3) });
+  const broken = createCurveMechanism({ ...base, ...pair, serverKey: pair.publicKey, random: () => new Uint8Array(3) });
   await broken.prepare();
   assert.throws(() => broken.nextCommand(), TypeError);
 });

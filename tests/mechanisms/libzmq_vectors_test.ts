@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AuthError } from "../../src/errors.ts";
-import { CurveMechanism, type CurveRandom } from "../../src/mechanisms/curve.ts";
+import { createCurveMechanism } from "../../src/mechanisms/curve.ts";
+import type { CurveRandom } from "../../src/mechanisms/curve_handshake.ts";
 import { createPlainMechanism } from "../../src/mechanisms/plain.ts";
 import { encodeZapRequest } from "../../src/mechanisms/zap.ts";
 import { loadVectors, vector } from "../_vectors.ts";
@@ -22,7 +23,7 @@ const fixed = (values: Record<string, Uint8Array>): CurveRandom => (purpose) => 
 const isAuth = (status: number) => (e: unknown) => e instanceof AuthError && e.status === status;
 
 test("interop vectors - our CURVE server answers the recorded client's HELLO and INITIATE byte for byte", async () => {
-  const server = new CurveMechanism({
+  const server = createCurveMechanism({
     ...options(ROUTER),
     server: true,
     secretKey: V.server_permanent_secret,
@@ -46,7 +47,7 @@ test("interop vectors - our CURVE server answers the recorded client's HELLO and
 });
 
 test("interop vectors - our CURVE client answers the recorded server's WELCOME and READY byte for byte", async () => {
-  const client = new CurveMechanism({
+  const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
     publicKey: V.client_permanent_public,
@@ -68,7 +69,7 @@ test("interop vectors - our CURVE client answers the recorded server's WELCOME a
 
 test("interop vectors - CURVE: libzmq's ERROR after ZAP 400 is what our server sends and our client understands", async () => {
   const error = body(vector("command", "error_400_null"));
-  const server = new CurveMechanism({
+  const server = createCurveMechanism({
     ...options(ROUTER, { zap: zapStub({ status: 400 }) }),
     server: true,
     secretKey: V.server_permanent_secret,
@@ -85,7 +86,7 @@ test("interop vectors - CURVE: libzmq's ERROR after ZAP 400 is what our server s
   await assert.rejects(async () => await server.processCommand(body(V.initiate_frame)), isAuth(400));
   assert.deepEqual(server.nextCommand(), error);
 
-  const client = new CurveMechanism({
+  const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
     publicKey: V.client_permanent_public,
