@@ -6,7 +6,6 @@
  */
 
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { AuthError } from "../../src/errors.ts";
 import { createCurveMechanism } from "../../src/mechanisms/curve.ts";
 import type { CurveRandom } from "../../src/mechanisms/curve_handshake.ts";
@@ -22,7 +21,7 @@ const ROUTER: [string, string][] = [["Socket-Type", "ROUTER"], ["Identity", ""]]
 const fixed = (values: Record<string, Uint8Array>): CurveRandom => (purpose) => values[purpose];
 const isAuth = (status: number) => (e: unknown) => e instanceof AuthError && e.status === status;
 
-test("interop vectors - our CURVE server answers the recorded client's HELLO and INITIATE byte for byte", async () => {
+Deno.test("interop vectors - our CURVE server answers the recorded client's HELLO and INITIATE byte for byte", async () => {
   const server = createCurveMechanism({
     ...options(ROUTER),
     server: true,
@@ -46,7 +45,7 @@ test("interop vectors - our CURVE server answers the recorded client's HELLO and
   assert.deepEqual(server.encode(utf8("World"), 0), body(V.server_message_World_nonce2_frame));
 });
 
-test("interop vectors - our CURVE client answers the recorded server's WELCOME and READY byte for byte", async () => {
+Deno.test("interop vectors - our CURVE client answers the recorded server's WELCOME and READY byte for byte", async () => {
   const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
@@ -67,7 +66,7 @@ test("interop vectors - our CURVE client answers the recorded server's WELCOME a
   assert.deepEqual(got, ["World:0"]);
 });
 
-test("interop vectors - CURVE: libzmq's ERROR after ZAP 400 is what our server sends and our client understands", async () => {
+Deno.test("interop vectors - CURVE: libzmq's ERROR after ZAP 400 is what our server sends and our client understands", async () => {
   const error = body(vector("command", "error_400_null"));
   const server = createCurveMechanism({
     ...options(ROUTER, { zap: zapStub({ status: 400 }) }),
@@ -101,7 +100,7 @@ test("interop vectors - CURVE: libzmq's ERROR after ZAP 400 is what our server s
   assert.throws(() => client.processCommand(error), isAuth(400));
 });
 
-test("interop vectors - PLAIN against libzmq's captured HELLO, WELCOME, READY and '^RROR'", async () => {
+Deno.test("interop vectors - PLAIN against libzmq's captured HELLO, WELCOME, READY and '^RROR'", async () => {
   // Our server, fed the HELLO and INITIATE a libzmq client sent.
   const zap = zapStub({ userId: "admin" });
   const server = createPlainMechanism({ ...options(ROUTER, { zap }), server: true });
@@ -135,7 +134,7 @@ test("interop vectors - PLAIN against libzmq's captured HELLO, WELCOME, READY an
   }
 });
 
-test("interop vectors - ZAP requests have the frames captured from libzmq servers", () => {
+Deno.test("interop vectors - ZAP requests have the frames captured from libzmq servers", () => {
   const f = (s: string) => utf8(s);
   assert.deepEqual(
     encodeZapRequest({
