@@ -6,7 +6,9 @@
  * connection) and XSalsa20-Poly1305 seal/open (once per message frame).
  * The seal/open groups also run our own `src/mechanisms/crypto.ts`
  * wrapper, to show what it adds, and the last groups time whole CURVE
- * handshakes and MESSAGE round trips through `CurveMechanism`. Results and the choice are in `bench/CRYPTO.md`.
+ * handshakes and MESSAGE round trips through `CurveClient` and `CurveServer`
+ * (the groups keep their `CurveMechanism` names, so results stay comparable).
+ * Results and the choice are in `bench/CRYPTO.md`.
  *
  * Run: `./node_modules/.bin/deno bench -A bench/crypto_bench.ts`
  *
@@ -21,7 +23,8 @@ import { hsalsa, xsalsa20poly1305 } from "npm:@noble/ciphers@2.4.0/salsa.js";
 // deno-lint-ignore no-import-prefix
 import sodium from "npm:libsodium-wrappers@0.8.4";
 import { loadCrypto } from "../src/mechanisms/crypto.ts";
-import { CurveMechanism } from "../src/mechanisms/curve.ts";
+import { CurveClient } from "../src/mechanisms/curve_client.ts";
+import { CurveServer } from "../src/mechanisms/curve_server.ts";
 
 const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
 
@@ -100,27 +103,25 @@ const base = { peerAddress: "127.0.0.1", routingId: new Uint8Array(0), zapDomain
 const serverSecret = seed(32, 5);
 const clientSecret = seed(32, 6);
 
-async function curvePair(): Promise<[CurveMechanism, CurveMechanism]> {
+async function curvePair(): Promise<[CurveClient, CurveServer]> {
   const crypto = await loadCrypto();
-  const client = new CurveMechanism({
+  const client = new CurveClient({
     ...base,
     properties: [["Socket-Type", "DEALER"]],
-    server: false,
     secretKey: clientSecret,
     publicKey: crypto.publicKey(clientSecret),
     serverKey: crypto.publicKey(serverSecret),
   });
-  const server = new CurveMechanism({
+  const server = new CurveServer({
     ...base,
     properties: [["Socket-Type", "ROUTER"]],
-    server: true,
     secretKey: serverSecret,
   });
   await Promise.all([client.prepare(), server.prepare()]);
   return [client, server];
 }
 
-async function curveHandshake(client: CurveMechanism, server: CurveMechanism): Promise<void> {
+async function curveHandshake(client: CurveClient, server: CurveServer): Promise<void> {
   await server.processCommand(client.nextCommand()!);
   await client.processCommand(server.nextCommand()!);
   await server.processCommand(client.nextCommand()!);

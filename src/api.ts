@@ -57,7 +57,7 @@ export { Subscriber, type SubscriberOptions } from "./sockets/subscriber.ts";
 export { XPublisher, type XPublisherOptions } from "./sockets/x_publisher.ts";
 export { XSubscriber, type XSubscriberOptions } from "./sockets/x_subscriber.ts";
 export { z85 } from "./z85.ts";
-export { type CurveKey, type CurveKeyPair, curveKeyPair, curvePublicKey } from "./curve_keys.ts";
+export { type CurveKey, type CurveKeyPair, curveKeyPair, curvePublicKey } from "./mechanisms/curve_keys.ts";
 export {
   Authenticator,
   type AuthenticatorOptions,

@@ -8,10 +8,12 @@
 
 import type { OptionReader } from "../options.ts";
 import type { SocketTypeName } from "../types.ts";
-import { CurveMechanism } from "./curve.ts";
+import { CurveClient } from "./curve_client.ts";
+import { CurveServer } from "./curve_server.ts";
 import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
 import { NullMechanism } from "./null.ts";
-import { PlainMechanism } from "./plain.ts";
+import { PlainClient } from "./plain_client.ts";
+import { PlainServer } from "./plain_server.ts";
 
 /** What {@linkcode createMechanism} needs. */
 export interface MechanismInput {
@@ -87,10 +89,9 @@ export function createMechanism(input: MechanismInput): Mechanism {
   };
   switch (securityMechanismOf(option)) {
     case "plain":
-      if (option("plainServer") === true) return new PlainMechanism({ ...base, server: true });
-      return new PlainMechanism({
+      if (option("plainServer") === true) return new PlainServer(base);
+      return new PlainClient({
         ...base,
-        server: false,
         username: option("plainUsername")!,
         password: option("plainPassword") ?? "",
       });
@@ -101,12 +102,11 @@ export function createMechanism(input: MechanismInput): Mechanism {
         throw new TypeError("CURVE needs curveSecretKey (and curvePublicKey for a client): see curveKeyPair()");
       }
       if (option("curveServer") === true) {
-        return new CurveMechanism({ ...base, server: true, secretKey, publicKey: publicKey ?? undefined });
+        return new CurveServer({ ...base, secretKey, publicKey: publicKey ?? undefined });
       }
       if (publicKey === null) throw new TypeError("A CURVE client needs curvePublicKey and curveSecretKey");
-      return new CurveMechanism({
+      return new CurveClient({
         ...base,
-        server: false,
         secretKey,
         publicKey,
         serverKey: option("curveServerKey")!,

@@ -8,10 +8,11 @@
  * @module
  */
 
-import { decodeCommand, encodeError, encodeReady, type Metadata } from "../codec/command.ts";
+import { decodeCommand, encodeReady } from "../codec/command.ts";
 import { AuthError, ProtocolError } from "../errors.ts";
 import type { Mechanism, MechanismOptions, MechanismStatus } from "./mechanism.ts";
-import { askZap } from "./zap.ts";
+import { MechanismBase } from "./mechanism_base.ts";
+import { askZap, errorReasonStatus } from "./zap.ts";
 
 /**
  * The NULL mechanism for one connection.
@@ -24,20 +25,17 @@ import { askZap } from "./zap.ts";
  * assert.equal(m.nextCommand()?.[0], 5); // "READY" has 5 letters
  * ```
  */
-export class NullMechanism implements Mechanism {
+export class NullMechanism extends MechanismBase implements Mechanism {
   readonly name = "NULL" as const;
   readonly asServer = false;
   #options: MechanismOptions;
   #readySent = false;
   #readyReceived = false;
   #zapDone: boolean;
-  #errorToSend: Uint8Array | null = null;
   #failed = false;
-  #peerProperties: Metadata = new Map();
-  #userId = "";
-  #zapProperties: Metadata = new Map();
 
   constructor(options: MechanismOptions) {
+    super();
     this.#options = options;
     // ZAP applies to NULL only when the socket has a non-empty zapDomain.
     this.#zapDone = options.zapDomain === "" || options.zap === undefined;
@@ -58,24 +56,9 @@ export class NullMechanism implements Mechanism {
     return this.#readySent && this.#readyReceived ? "ready" : "handshaking";
   }
 
-  get peerProperties(): Metadata {
-    return this.#peerProperties;
-  }
-
-  get userId(): string {
-    return this.#userId;
-  }
-
-  get zapProperties(): Metadata {
-    return this.#zapProperties;
-  }
-
   nextCommand(): Uint8Array | null {
-    if (this.#errorToSend) {
-      const error = this.#errorToSend;
-      this.#errorToSend = null;
-      return error;
-    }
+    const error = this.takeError();
+    if (error) return error;
     if (this.#readySent || !this.#zapDone || this.#failed) return null;
     this.#readySent = true;
     return encodeReady(this.#options.properties);
@@ -85,8 +68,10 @@ export class NullMechanism implements Mechanism {
     const command = decodeCommand(body);
     if (command.name === "ERROR") {
       this.#failed = true;
-      const status = /^[345]00$/.test(command.reason) ? Number(command.reason) : 0;
-      throw new AuthError(status, `Peer refused the handshake: ERROR ${JSON.stringify(command.reason)}`);
+      throw new AuthError(
+        errorReasonStatus(command.reason),
+        `Peer refused the handshake: ERROR ${JSON.stringify(command.reason)}`,
+      );
     }
     if (command.name !== "READY" || this.#readyReceived) {
       this.#failed = true;
@@ -94,7 +79,7 @@ export class NullMechanism implements Mechanism {
       throw new ProtocolError("handshake", `Unexpected ${name} command during the NULL handshake`);
     }
     this.#readyReceived = true;
-    this.#peerProperties = command.properties;
+    this.receivedProperties(command.properties);
   }
 
   async #askZap(): Promise<void> {
@@ -102,12 +87,10 @@ export class NullMechanism implements Mechanism {
     this.#zapDone = true;
     if (reply === null) return; // No handler bound: proceed, as libzmq does.
     if (reply.status === 200) {
-      this.#userId = reply.userId;
-      this.#zapProperties = reply.metadata;
+      this.acceptZap(reply);
       return;
     }
     this.#failed = true;
-    if (reply.status !== 300) this.#errorToSend = encodeError(String(reply.status));
-    throw new AuthError(reply.status, `ZAP handler refused the peer: ${reply.status} ${reply.statusText}`);
+    throw this.refuseZap(reply, "the peer");
   }
 }

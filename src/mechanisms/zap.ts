@@ -29,8 +29,9 @@
 
 import { encodeMetadata, type Metadata, parseMetadata } from "../codec/command.ts";
 import type { MechanismName } from "../codec/greeting.ts";
+import { constantTimeEqual, equalBytes } from "../bytes.ts";
 import { ProtocolError } from "../errors.ts";
-import { type CurveKey, curveKeyBytes } from "../curve_keys.ts";
+import { type CurveKey, curveKeyBytes } from "./curve_keys.ts";
 import { encodeZ85 } from "../z85.ts";
 import type { MechanismOptions, ZapReply, ZapRequest } from "./mechanism.ts";
 
@@ -81,7 +82,6 @@ export const ZAP_STATUS_CODES: readonly number[] = Object.freeze([200, 300, 400,
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Encodes a ZAP request as the frames libzmq sends after the delimiter:
@@ -439,7 +439,7 @@ export class ZapPolicy {
         if (request.credentials.length !== 2) return refuse("Malformed PLAIN credentials");
         const username = text(request.credentials[0]);
         const expected = this.#plain.get(username);
-        if (expected === undefined || !sameSecret(expected, request.credentials[1])) {
+        if (expected === undefined || !constantTimeEqual(expected, request.credentials[1])) {
           return refuse("Invalid username or password");
         }
         return accept(username);
@@ -463,11 +463,4 @@ function accept(userId: string): ZapReply {
 
 function refuse(statusText: string): ZapReply {
   return { status: 400, statusText, userId: "", metadata: new Map() };
-}
-
-/** Compares without an early exit on the first differing byte. */
-function sameSecret(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) diff |= (a[i % (a.length || 1)] ?? 0) ^ b[i];
-  return diff === 0;
 }

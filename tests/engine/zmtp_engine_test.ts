@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Pull, Push } from "../../mod.ts";
 import { text, waitFor, withTimeout } from "../_helpers.ts";
-import { count, record, watchPipes } from "../security/_security.ts";
+import { count, record, watchPipes } from "../_events.ts";
 
 Deno.test("engine - a failure of our own in the traffic path is a closed connection with its error, and the connect side reconnects", async () => {
   await using push = new Push();

@@ -14,30 +14,21 @@ import {
   Dealer,
   Reply,
   Router,
-  type Socket,
   type SocketEvent,
   z85,
 } from "../../mod.ts";
 import { bytes, HAS_LIBZMQ, hex, pseudoRandomBytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 import { assertPeerFrames, assertReceived } from "./_interop.ts";
 import { HAS_LIBZMQ_CURVE, type PeerEvent, SecurePeer } from "./_secure_peer.ts";
-import { record } from "../security/_security.ts";
+import { assertNothingReceived, count, record } from "../_events.ts";
 
 const ignore = !HAS_LIBZMQ;
 const ignoreCurve = !HAS_LIBZMQ || !HAS_LIBZMQ_CURVE;
 const MiB = 1024 * 1024;
 
-const count = (events: SocketEvent[], type: SocketEvent["type"]) => events.filter((e) => e.type === type).length;
-
 function authStatus(events: SocketEvent[]): number | undefined {
   const event = events.find((e) => e.type === "handshake:error:auth");
   return event && "error" in event ? (event.error as Error & { status: number }).status : undefined;
-}
-
-/** Nothing arrives within `ms` (without leaving a pending receive behind). */
-async function assertNothingReceived(socket: Socket, ms = 200): Promise<void> {
-  await sleep(ms);
-  assert.equal(socket.readable, false, "no message was delivered");
 }
 
 function peerEvent(events: PeerEvent[], name: string): PeerEvent | undefined {
@@ -141,7 +132,7 @@ Deno.test({ name: "interop PLAIN - libzmq client with a wrong password is refuse
   assert.ok(!peerEvent(seen, "EVENT_HANDSHAKE_SUCCEEDED"));
   for (let i = 0; i < 5; i++) await bad.poll(40);
   assert.equal(count(events, "accept"), 1, "the libzmq client did not reconnect");
-  await assertNothingReceived(router);
+  await assertNothingReceived(router, 200);
   // The socket goes on serving good clients.
   await using good = await SecurePeer.start("DEALER", {
     PLAIN_USERNAME: "admin",
@@ -336,7 +327,7 @@ Deno.test(
     );
     for (let i = 0; i < 5; i++) await bad.poll(40);
     assert.equal(count(events, "accept"), 1, "the libzmq client did not reconnect");
-    await assertNothingReceived(router);
+    await assertNothingReceived(router, 200);
     await using good = await SecurePeer.start("DEALER", {
       CURVE_SERVERKEY: server.publicKey,
       CURVE_PUBLICKEY: known.publicKey,
@@ -369,7 +360,7 @@ Deno.test({
   await bad.command({ op: "send", frames: [hex(bytes("must not arrive"))] }, true);
   await waitFor(() => count(events, "handshake:error:protocol") > 0, 5000, "handshake:error:protocol");
   assert.equal(count(events, "handshake"), 0);
-  await assertNothingReceived(router);
+  await assertNothingReceived(router, 200);
   // No ZAP handler: any client key is accepted ("stonehouse"), as libzmq does.
   await using good = await SecurePeer.start("DEALER", {
     CURVE_SERVERKEY: server.publicKey,
@@ -438,6 +429,6 @@ Deno.test(
       peerEvent(await bad.waitForEvent("EVENT_HANDSHAKE_FAILED_AUTH"), "EVENT_HANDSHAKE_FAILED_AUTH")?.[1],
       400,
     );
-    await assertNothingReceived(router);
+    await assertNothingReceived(router, 200);
   },
 );

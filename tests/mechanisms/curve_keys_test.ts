@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { curveKeyBytes, curveKeyPair, curveKeyZ85, curvePublicKey } from "../../src/curve_keys.ts";
+import { curveKeyBytes, curveKeyPair, curveKeyZ85, curvePublicKey } from "../../src/mechanisms/curve_keys.ts";
 import { loadCrypto, loadedCrypto, randomBytes } from "../../src/mechanisms/crypto.ts";
 import { decodeZ85 } from "../../src/z85.ts";
 import { fromHex } from "./_helpers.ts";
@@ -15,13 +14,13 @@ const SERVER = {
   secretKey: "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6",
 };
 
-test("curve keys - curvePublicKey derives libzmq's manual-page public keys", async () => {
+Deno.test("curve keys - curvePublicKey derives libzmq's manual-page public keys", async () => {
   assert.equal(await curvePublicKey(CLIENT.secretKey), CLIENT.publicKey);
   assert.equal(await curvePublicKey(decodeZ85(SERVER.secretKey)), SERVER.publicKey);
   await assert.rejects(() => curvePublicKey("nope"), TypeError);
 });
 
-test("curve keys - curveKeyPair gives fresh, consistent Z85 pairs", async () => {
+Deno.test("curve keys - curveKeyPair gives fresh, consistent Z85 pairs", async () => {
   const a = await curveKeyPair();
   const b = await curveKeyPair();
   assert.match(a.publicKey, /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/);
@@ -29,7 +28,7 @@ test("curve keys - curveKeyPair gives fresh, consistent Z85 pairs", async () => 
   assert.equal(await curvePublicKey(a.secretKey), a.publicKey);
 });
 
-test("curve keys - normalisation accepts Z85 or 32 bytes and names the option in TypeErrors", () => {
+Deno.test("curve keys - normalisation accepts Z85 or 32 bytes and names the option in TypeErrors", () => {
   const bytes = fromHex("54fcba24e93249969316fb617c872bb0c1d1ff14800427c594cbfacf1bc2d652");
   assert.deepEqual(curveKeyBytes(SERVER.publicKey), bytes);
   const copy = curveKeyBytes(bytes);
@@ -57,7 +56,7 @@ test("curve keys - normalisation accepts Z85 or 32 bytes and names the option in
   }
 });
 
-test("crypto - the library loads once, lazily, and boxes round-trip", async () => {
+Deno.test("crypto - the library loads once, lazily, and boxes round-trip", async () => {
   const crypto = await loadCrypto();
   assert.equal(await loadCrypto(), crypto);
   assert.equal(loadedCrypto(), crypto);

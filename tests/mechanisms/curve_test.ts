@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { encodeMetadata, encodePing, encodeReady } from "../../src/codec/command.ts";
 import { FLAG_COMMAND, FLAG_MORE } from "../../src/codec/codec.ts";
-import { curveKeyPair } from "../../src/curve_keys.ts";
+import { curveKeyPair } from "../../src/mechanisms/curve_keys.ts";
 import { AuthError, ProtocolError } from "../../src/errors.ts";
 import { loadCrypto } from "../../src/mechanisms/crypto.ts";
-import {
-  CurveMechanism,
-  type CurveMechanismOptions,
-  type CurveRandom,
-  type CurveRandomPurpose,
-} from "../../src/mechanisms/curve.ts";
+import { createCurveMechanism, type CurveMechanismOptions } from "../../src/mechanisms/curve.ts";
+import type { CurveRandom, CurveRandomPurpose } from "../../src/mechanisms/curve_handshake.ts";
 import { ZapPolicy } from "../../src/mechanisms/zap.ts";
 import { encodeZ85 } from "../../src/z85.ts";
 import { loadVectors } from "../_vectors.ts";
@@ -38,7 +33,7 @@ function fixedRandom(values: Partial<Record<CurveRandomPurpose, Uint8Array>>): C
 function transcriptPair(
   extra: { client?: Partial<CurveMechanismOptions>; server?: Partial<CurveMechanismOptions> } = {},
 ) {
-  const client = new CurveMechanism({
+  const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
     publicKey: V.client_permanent_public,
@@ -47,7 +42,7 @@ function transcriptPair(
     random: fixedRandom({ transientSecretKey: V.client_transient_secret, vouchNonce: V.vouch_nonce16 }),
     ...extra.client,
   });
-  const server = new CurveMechanism({
+  const server = createCurveMechanism({
     ...options(ROUTER),
     server: true,
     publicKey: V.server_permanent_public,
@@ -69,14 +64,14 @@ async function readyPair(
 ) {
   const serverPair = await curveKeyPair();
   const clientPair = await curveKeyPair();
-  const client = new CurveMechanism({
+  const client = createCurveMechanism({
     ...options(DEALER),
     server: false,
     ...clientPair,
     serverKey: serverPair.publicKey,
     ...extra.client,
   });
-  const server = new CurveMechanism({ ...options(ROUTER), server: true, ...serverPair, ...extra.server });
+  const server = createCurveMechanism({ ...options(ROUTER), server: true, ...serverPair, ...extra.server });
   const log = await handshake(client, server);
   return { client, server, log, clientPair, serverPair };
 }
@@ -84,7 +79,7 @@ async function readyPair(
 const isProtocol = (pattern: RegExp) => (e: unknown) => e instanceof ProtocolError && pattern.test(e.message);
 const isAuth = (status: number) => (e: unknown) => e instanceof AuthError && e.status === status;
 
-test("CURVE - the deterministic transcript is reproduced byte for byte, in both roles", async () => {
+Deno.test("CURVE - the deterministic transcript is reproduced byte for byte, in both roles", async () => {
   const { client, server } = transcriptPair();
   await Promise.all([client.prepare(), server.prepare()]);
   assert.equal(client.name, "CURVE");
@@ -133,7 +128,7 @@ test("CURVE - the deterministic transcript is reproduced byte for byte, in both 
   assert.deepEqual(got, ["Hello/0", "World/0"]);
 });
 
-test("CURVE - the transcript's boxes open to what the spec says (intermediate values)", async () => {
+Deno.test("CURVE - the transcript's boxes open to what the spec says (intermediate values)", async () => {
   const crypto = await loadCrypto();
   const hello = splitFrame(V.hello_frame).body;
   const welcome = splitFrame(V.welcome_frame).body;
@@ -220,7 +215,7 @@ test("CURVE - the transcript's boxes open to what the spec says (intermediate va
   );
 });
 
-test("CURVE - inner flags: MORE is 0x01, COMMAND is 0x02, and they come back as frame flags", async () => {
+Deno.test("CURVE - inner flags: MORE is 0x01, COMMAND is 0x02, and they come back as frame flags", async () => {
   const { client, server } = transcriptPair();
   await handshake(client, server);
   const crypto = await loadCrypto();
@@ -245,7 +240,7 @@ test("CURVE - inner flags: MORE is 0x01, COMMAND is 0x02, and they come back as 
   assert.deepEqual(got, [["a", FLAG_MORE], ["b", 0], [text(ping), FLAG_COMMAND]]);
 });
 
-test("CURVE - random keys: handshake, multipart, PING as a command, a 1 MiB frame, both ways", async () => {
+Deno.test("CURVE - random keys: handshake, multipart, PING as a command, a 1 MiB frame, both ways", async () => {
   const { client, server, log, clientPair } = await readyPair();
   assert.deepEqual(log.map((l) => l.from), ["client", "server", "client", "server"]);
   assert.equal(client.status, "ready");
@@ -275,13 +270,13 @@ test("CURVE - random keys: handshake, multipart, PING as a command, a 1 MiB fram
   }
 });
 
-test("CURVE - keys may be Z85 strings; the server derives its public key when not given", async () => {
+Deno.test("CURVE - keys may be Z85 strings; the server derives its public key when not given", async () => {
   const { client, server } = await readyPair({ server: { publicKey: undefined } });
   assert.equal(client.status, "ready");
   assert.equal(server.status, "ready");
 });
 
-test("CURVE - a client with the wrong server key fails: the server cannot open HELLO", async () => {
+Deno.test("CURVE - a client with the wrong server key fails: the server cannot open HELLO", async () => {
   const other = await curveKeyPair();
   const { client, server } = transcriptPair({ client: { serverKey: other.publicKey } });
   await client.prepare();
@@ -299,7 +294,7 @@ test("CURVE - a client with the wrong server key fails: the server cannot open H
   assert.equal(c2.status, "error");
 });
 
-test("CURVE - the server asks ZAP with the client's public key; 200 exposes User-Id and metadata", async () => {
+Deno.test("CURVE - the server asks ZAP with the client's public key; 200 exposes User-Id and metadata", async () => {
   const zap = zapStub({ userId: "alice", metadata: new Map([["X-Role", utf8("admin")]]) });
   const { client, server } = transcriptPair({
     server: { zap, zapDomain: "global", peerAddress: "::1", routingId: utf8("SRV") },
@@ -317,7 +312,7 @@ test("CURVE - the server asks ZAP with the client's public key; 200 exposes User
   assert.equal(text(server.zapProperties.get("X-Role")), "admin");
 });
 
-test("CURVE - without a ZAP handler the server accepts any client key (libzmq)", async () => {
+Deno.test("CURVE - without a ZAP handler the server accepts any client key (libzmq)", async () => {
   for (const zap of [undefined, zapStub(null)]) {
     const { client, server } = await readyPair({ server: { zap } });
     assert.equal(client.status, "ready");
@@ -326,7 +321,7 @@ test("CURVE - without a ZAP handler the server accepts any client key (libzmq)",
   }
 });
 
-test("CURVE - a client key the ZAP handler refuses gets ERROR 400; 300 closes silently", async () => {
+Deno.test("CURVE - a client key the ZAP handler refuses gets ERROR 400; 300 closes silently", async () => {
   const allowed = await curveKeyPair();
   const policy = new ZapPolicy({ curve: [allowed.publicKey] });
   const zap = (request: Parameters<ZapPolicy["decide"]>[0]) => Promise.resolve(policy.decide(request));
@@ -350,7 +345,7 @@ test("CURVE - a client key the ZAP handler refuses gets ERROR 400; 300 closes si
   assert.equal(s3.nextCommand(), null);
 });
 
-test("CURVE - tampered MESSAGEs are rejected without consuming the nonce", async () => {
+Deno.test("CURVE - tampered MESSAGEs are rejected without consuming the nonce", async () => {
   const { client, server } = await readyPair();
   const wire = client.encode(utf8("payload"), 0);
   for (const at of [0, 8, 15, 16, 20, wire.length - 1]) {
@@ -363,7 +358,7 @@ test("CURVE - tampered MESSAGEs are rejected without consuming the nonce", async
   assert.deepEqual(got, ["payload"]);
 });
 
-test("CURVE - replayed or reordered nonces are protocol errors; gaps are allowed", async () => {
+Deno.test("CURVE - replayed or reordered nonces are protocol errors; gaps are allowed", async () => {
   const { client, server } = await readyPair();
   const first = client.encode(utf8("1"), 0);
   const second = client.encode(utf8("2"), 0);
@@ -383,7 +378,7 @@ test("CURVE - replayed or reordered nonces are protocol errors; gaps are allowed
   assert.throws(() => c.decode(forged, () => {}), isProtocol(/not greater/));
 });
 
-test("CURVE - truncated or oversized handshake commands are protocol errors", async () => {
+Deno.test("CURVE - truncated or oversized handshake commands are protocol errors", async () => {
   const hello = splitFrame(V.hello_frame).body;
   const welcome = splitFrame(V.welcome_frame).body;
   const initiate = splitFrame(V.initiate_frame).body;
@@ -425,7 +420,7 @@ test("CURVE - truncated or oversized handshake commands are protocol errors", as
   }
 });
 
-test("CURVE - a HELLO with another version is rejected", async () => {
+Deno.test("CURVE - a HELLO with another version is rejected", async () => {
   for (const [major, minor] of [[2, 0], [1, 1], [0, 0]]) {
     const bad = splitFrame(V.hello_frame).body.slice();
     bad[6] = major;
@@ -435,7 +430,7 @@ test("CURVE - a HELLO with another version is rejected", async () => {
   }
 });
 
-test("CURVE - INITIATE with a foreign cookie, a bad box or a vouch from another key is rejected", async () => {
+Deno.test("CURVE - INITIATE with a foreign cookie, a bad box or a vouch from another key is rejected", async () => {
   const initiate = splitFrame(V.initiate_frame).body;
   const atWelcome = async (extra: Parameters<typeof transcriptPair>[0] = {}) => {
     const pair = transcriptPair(extra);
@@ -464,7 +459,7 @@ test("CURVE - INITIATE with a foreign cookie, a bad box or a vouch from another 
   }
 });
 
-test("CURVE - commands out of order are protocol errors", async () => {
+Deno.test("CURVE - commands out of order are protocol errors", async () => {
   const { client, server } = transcriptPair();
   await Promise.all([client.prepare(), server.prepare()]);
   assert.throws(() => server.processCommand(splitFrame(V.initiate_frame).body), isProtocol(/expects HELLO/));
@@ -478,31 +473,31 @@ test("CURVE - commands out of order are protocol errors", async () => {
   assert.throws(() => s3.processCommand(splitFrame(V.hello_frame).body), ProtocolError);
 });
 
-test("CURVE - misuse: bad keys, no server key, traffic before the handshake, bad flags", async () => {
+Deno.test("CURVE - misuse: bad keys, no server key, traffic before the handshake, bad flags", async () => {
   const pair = await curveKeyPair();
   const base = { ...options(DEALER), server: false };
-  assert.throws(() => new CurveMechanism({ ...base, ...pair }), /needs serverKey/);
-  assert.throws(() => new CurveMechanism({ ...base, ...pair, serverKey: "short" }), TypeError);
+  assert.throws(() => createCurveMechanism({ ...base, ...pair }), /needs serverKey/);
+  assert.throws(() => createCurveMechanism({ ...base, ...pair, serverKey: "short" }), TypeError);
   assert.throws(
-    () => new CurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(31) }),
+    () => createCurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(31) }),
     /serverKey: expected 32 bytes/,
   );
   assert.throws(
-    () => new CurveMechanism({ ...base, secretKey: " ".repeat(40), serverKey: pair.publicKey }),
+    () => createCurveMechanism({ ...base, secretKey: " ".repeat(40), serverKey: pair.publicKey }),
     (e: unknown) => e instanceof TypeError && /secretKey/.test(e.message),
   );
-  const client = new CurveMechanism({ ...base, ...pair, serverKey: pair.publicKey });
+  const client = createCurveMechanism({ ...base, ...pair, serverKey: pair.publicKey });
   assert.throws(() => client.encode(utf8("x"), 0), /before its handshake/);
   assert.throws(() => client.decode(new Uint8Array(40), () => {}), /before its handshake/);
   const { client: ready } = await readyPair();
   assert.throws(() => ready.encode(utf8("x"), 0x02), RangeError, "0x02 is LONG, not COMMAND, in frame flags");
   // A low-order server key cannot box HELLO.
-  const weak = new CurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(32) });
+  const weak = createCurveMechanism({ ...base, ...pair, serverKey: new Uint8Array(32) });
   await weak.prepare();
   assert.throws(() => weak.nextCommand(), isProtocol(/not a usable Curve25519 key/));
   assert.equal(weak.status, "error");
   // A random source returning the wrong size is caught.
-  const broken = new CurveMechanism({ ...base, ...pair, serverKey: pair.publicKey, random: () => new Uint8Array(3) });
+  const broken = createCurveMechanism({ ...base, ...pair, serverKey: pair.publicKey, random: () => new Uint8Array(3) });
   await broken.prepare();
   assert.throws(() => broken.nextCommand(), TypeError);
 });

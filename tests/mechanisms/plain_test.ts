@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { encodeCommand, encodeMetadata, encodePing, encodeReady } from "../../src/codec/command.ts";
 import { AuthError, ProtocolError } from "../../src/errors.ts";
-import { PlainMechanism, type PlainMechanismOptions } from "../../src/mechanisms/plain.ts";
+import { createPlainMechanism, type PlainMechanismOptions } from "../../src/mechanisms/plain.ts";
 import type { Mechanism } from "../../src/mechanisms/mechanism.ts";
 import { ZapPolicy } from "../../src/mechanisms/zap.ts";
 import { vector } from "../_vectors.ts";
@@ -13,14 +12,14 @@ const DEALER: [string, string][] = [["Socket-Type", "DEALER"], ["Identity", ""]]
 const ROUTER: [string, string][] = [["Socket-Type", "ROUTER"], ["Identity", "SRV"]];
 
 function client(extra: Partial<PlainMechanismOptions> = {}) {
-  return new PlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "secret", ...extra });
+  return createPlainMechanism({ ...options(DEALER), server: false, username: "admin", password: "secret", ...extra });
 }
 function server(zap: PlainMechanismOptions["zap"], extra: Partial<PlainMechanismOptions> = {}) {
-  return new PlainMechanism({ ...options(ROUTER, { zap }), server: true, ...extra });
+  return createPlainMechanism({ ...options(ROUTER, { zap }), server: true, ...extra });
 }
 const isAuth = (status: number) => (e: unknown) => e instanceof AuthError && e.status === status;
 
-test("PLAIN - the client's HELLO and INITIATE equal libzmq's captured bytes", async () => {
+Deno.test("PLAIN - the client's HELLO and INITIATE equal libzmq's captured bytes", async () => {
   const c = client();
   assert.equal(c.name, "PLAIN");
   assert.equal(c.asServer, false);
@@ -35,7 +34,7 @@ test("PLAIN - the client's HELLO and INITIATE equal libzmq's captured bytes", as
   assert.equal(text(c.peerProperties.get("Socket-Type")), "ROUTER");
 });
 
-test("PLAIN - the server asks ZAP for libzmq's HELLO, answers WELCOME, then READY", async () => {
+Deno.test("PLAIN - the server asks ZAP for libzmq's HELLO, answers WELCOME, then READY", async () => {
   const zap = zapStub({ userId: "admin-id", metadata: new Map([["X-Role", utf8("ops")]]) });
   const s = server(zap, { zapDomain: "test", routingId: utf8("SRV"), peerAddress: "10.1.2.3" });
   assert.equal(s.asServer, true);
@@ -60,7 +59,7 @@ test("PLAIN - the server asks ZAP for libzmq's HELLO, answers WELCOME, then READ
   assert.equal(text(s.peerProperties.get("Socket-Type")), "DEALER");
 });
 
-test("PLAIN - a full handshake in memory, with a ZapPolicy as the handler", async () => {
+Deno.test("PLAIN - a full handshake in memory, with a ZapPolicy as the handler", async () => {
   const policy = new ZapPolicy({ plain: { admin: "secret" } });
   const zap = (request: Parameters<ZapPolicy["decide"]>[0]) => Promise.resolve(policy.decide(request));
   const c = client();
@@ -78,7 +77,7 @@ test("PLAIN - a full handshake in memory, with a ZapPolicy as the handler", asyn
   assert.equal((c as Mechanism).encode, undefined, "PLAIN traffic is not transformed");
 });
 
-test("PLAIN - empty username and password are allowed", async () => {
+Deno.test("PLAIN - empty username and password are allowed", async () => {
   const c = client({ username: undefined, password: "" });
   const hello = c.nextCommand()!;
   assert.deepEqual([...hello], [5, 0x48, 0x45, 0x4c, 0x4c, 0x4f, 0, 0]);
@@ -88,7 +87,7 @@ test("PLAIN - empty username and password are allowed", async () => {
   assert.deepEqual(zap.requests[0].credentials.map((c) => c.length), [0, 0]);
 });
 
-test("PLAIN - without a ZAP handler the server rejects everyone silently (libzmq)", async () => {
+Deno.test("PLAIN - without a ZAP handler the server rejects everyone silently (libzmq)", async () => {
   for (const zap of [undefined, zapStub(null)]) {
     const s = server(zap);
     await assert.rejects(
@@ -100,7 +99,7 @@ test("PLAIN - without a ZAP handler the server rejects everyone silently (libzmq
   }
 });
 
-test("PLAIN - ZAP 400 and 500 send a correct ERROR; 300 closes silently", async () => {
+Deno.test("PLAIN - ZAP 400 and 500 send a correct ERROR; 300 closes silently", async () => {
   for (const status of [400, 500]) {
     const s = server(zapStub({ status, statusText: "No access" }));
     await assert.rejects(async () => await s.processCommand(body("plain", "plain_hello_admin_secret")), isAuth(status));
@@ -116,7 +115,7 @@ test("PLAIN - ZAP 400 and 500 send a correct ERROR; 300 closes silently", async 
   assert.equal(s.status, "error");
 });
 
-test("PLAIN - a ZAP reply with an invalid status is a protocol error", async () => {
+Deno.test("PLAIN - a ZAP reply with an invalid status is a protocol error", async () => {
   const s = server(zapStub({ status: 201 }));
   await assert.rejects(
     async () => await s.processCommand(body("plain", "plain_hello_admin_secret")),
@@ -125,7 +124,7 @@ test("PLAIN - a ZAP reply with an invalid status is a protocol error", async () 
   assert.equal(s.nextCommand(), null);
 });
 
-test("PLAIN - the client turns ERROR, correct or libzmq's '^RROR', into an AuthError with the status", () => {
+Deno.test("PLAIN - the client turns ERROR, correct or libzmq's '^RROR', into an AuthError with the status", () => {
   const plainBug = body("plain", "error_400_plain_libzmq_bug");
   assert.equal(plainBug[0], 0x5e);
   const bug500 = plainBug.slice();
@@ -154,7 +153,7 @@ test("PLAIN - the client turns ERROR, correct or libzmq's '^RROR', into an AuthE
   assert.throws(() => c.processCommand(Uint8Array.of(0x5e, 0x52, 0x52, 0x4f, 0x52, 9, 0x34)), ProtocolError);
 });
 
-test("PLAIN - the client treats any other unexpected command as a protocol error", () => {
+Deno.test("PLAIN - the client treats any other unexpected command as a protocol error", () => {
   const unexpected = [
     encodeReady(ROUTER), // READY before WELCOME
     encodePing(10),
@@ -181,7 +180,7 @@ test("PLAIN - the client treats any other unexpected command as a protocol error
   assert.throws(() => late.processCommand(encodeCommand("READY", Uint8Array.of(1))), /Malformed PLAIN READY/);
 });
 
-test("PLAIN - the server checks HELLO strictly", () => {
+Deno.test("PLAIN - the server checks HELLO strictly", () => {
   const hello = body("plain", "plain_hello_admin_secret");
   const bad = [
     Uint8Array.of(...hello, 0), // a byte after the password
@@ -200,7 +199,7 @@ test("PLAIN - the server checks HELLO strictly", () => {
   }
 });
 
-test("PLAIN - the server rejects commands out of order and malformed INITIATE metadata", async () => {
+Deno.test("PLAIN - the server rejects commands out of order and malformed INITIATE metadata", async () => {
   const s = server(zapStub({}));
   assert.throws(() => s.processCommand(body("plain", "plain_initiate_dealer")), /expected HELLO/);
   const s2 = server(zapStub({}));
@@ -219,7 +218,7 @@ test("PLAIN - the server rejects commands out of order and malformed INITIATE me
   assert.throws(() => s4.processCommand(body("command", "error_400_null")), ProtocolError, "clients never send ERROR");
 });
 
-test("PLAIN - credentials longer than 255 bytes or not strings are rejected up front", () => {
+Deno.test("PLAIN - credentials longer than 255 bytes or not strings are rejected up front", () => {
   assert.throws(() => client({ username: "x".repeat(256) }), RangeError);
   assert.throws(() => client({ password: "\u00e9".repeat(128) }), /at most 255 bytes/);
   assert.throws(() => client({ password: 42 as unknown as string }), TypeError);

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { encodeMetadata } from "../../src/codec/command.ts";
 import { ProtocolError } from "../../src/errors.ts";
 import type { ZapRequest } from "../../src/mechanisms/mechanism.ts";
@@ -30,7 +29,7 @@ const reply = (...frames: (string | Uint8Array)[]) => frames.map((f) => typeof f
 const zapError = (name: string) => (e: unknown) =>
   e instanceof ProtocolError && e.kind === "mechanism" && e.message.includes(name);
 
-test("ZAP - requests are the frames libzmq sends (captured forms, without the delimiter)", () => {
+Deno.test("ZAP - requests are the frames libzmq sends (captured forms, without the delimiter)", () => {
   assert.equal(ZAP_ENDPOINT, "inproc://zeromq.zap.01");
   const plain = encodeZapRequest(request({
     domain: "test",
@@ -48,7 +47,7 @@ test("ZAP - requests are the frames libzmq sends (captured forms, without the de
   assert.equal(text(encodeZapRequest(request(), "42")[1]), "42");
 });
 
-test("ZAP - a handler parses requests and rejects malformed ones", () => {
+Deno.test("ZAP - a handler parses requests and rejects malformed ones", () => {
   const frames = encodeZapRequest(request({ mechanism: "CURVE", credentials: [CLIENT_KEY], routingId: utf8("R") }));
   const parsed = parseZapRequest(frames);
   assert.equal(parsed.requestId, "1");
@@ -65,7 +64,7 @@ test("ZAP - a handler parses requests and rejects malformed ones", () => {
   for (const [input, pattern] of bad) assert.throws(() => parseZapRequest(input), pattern);
 });
 
-test("ZAP - replies parse with libzmq's checks, with or without the delimiter", () => {
+Deno.test("ZAP - replies parse with libzmq's checks, with or without the delimiter", () => {
   const metadata = encodeMetadata([["X-Role", "admin"]]);
   const frames = reply("1.0", "1", "200", "OK", "alice", metadata);
   const parsed = parseZapReply(frames);
@@ -80,7 +79,7 @@ test("ZAP - replies parse with libzmq's checks, with or without the delimiter", 
   assert.equal(parseZapReply(reply("1.0", "7", "200", "", "", ""), "7").status, 200);
 });
 
-test("ZAP - malformed replies fail with libzmq's error names", () => {
+Deno.test("ZAP - malformed replies fail with libzmq's error names", () => {
   const ok = ["1.0", "1", "200", "OK", "", ""];
   const cases: [Uint8Array[], string][] = [
     [reply(...ok.slice(0, 5)), "ZAP_MALFORMED_REPLY"],
@@ -105,7 +104,7 @@ test("ZAP - malformed replies fail with libzmq's error names", () => {
   }
 });
 
-test("ZAP - a handler encodes replies that parse back; invalid statuses are refused", () => {
+Deno.test("ZAP - a handler encodes replies that parse back; invalid statuses are refused", () => {
   const metadata = new Map([["X-Role", utf8("ops")]]);
   const frames = encodeZapReply({ status: 400, statusText: "No access", userId: "bob", metadata }, "9");
   assert.deepEqual(frames.slice(0, 5).map(text), ["1.0", "9", "400", "No access", "bob"]);
@@ -115,7 +114,7 @@ test("ZAP - a handler encodes replies that parse back; invalid statuses are refu
   assert.throws(() => encodeZapReply({ status: 250, statusText: "", userId: "", metadata: new Map() }), RangeError);
 });
 
-test("ZAP - askZap builds the request from the mechanism options and checks the status", async () => {
+Deno.test("ZAP - askZap builds the request from the mechanism options and checks the status", async () => {
   assert.equal(await askZap(options([]), "PLAIN", []), null, "no handler");
   assert.equal(await askZap(options([], { zap: zapStub(null) }), "PLAIN", []), null, "handler says none bound");
   const zap = zapStub({ status: 400 });
@@ -134,7 +133,7 @@ test("ZAP - askZap builds the request from the mechanism options and checks the 
   );
 });
 
-test("ZAP - errorReasonStatus reads only exact status reasons", () => {
+Deno.test("ZAP - errorReasonStatus reads only exact status reasons", () => {
   assert.deepEqual(["300", "400", "500", "200", "401", " 400", "", "Invalid"].map(errorReasonStatus), [
     300,
     400,
@@ -147,7 +146,7 @@ test("ZAP - errorReasonStatus reads only exact status reasons", () => {
   ]);
 });
 
-test("ZapPolicy - address lists: deny wins, and an allow list lets only its addresses through", () => {
+Deno.test("ZapPolicy - address lists: deny wins, and an allow list lets only its addresses through", () => {
   const nul = (address: string) => request({ address });
   const open = new ZapPolicy();
   assert.equal(open.decide(nul("1.1.1.1")).status, 200, "NULL passes when no list applies");
@@ -164,7 +163,7 @@ test("ZapPolicy - address lists: deny wins, and an allow list lets only its addr
   assert.equal(new ZapPolicy({ allow: [] }).decide(nul("2.2.2.2")).status, 200, "an empty allow list is no list");
 });
 
-test("ZapPolicy - PLAIN checks username and password; user id is the username", () => {
+Deno.test("ZapPolicy - PLAIN checks username and password; user id is the username", () => {
   const plain = (user: string, password: string, address = "127.0.0.1") =>
     request({ mechanism: "PLAIN", address, credentials: [utf8(user), utf8(password)] });
   const policy = new ZapPolicy({ plain: { admin: "secret", "": "" }, deny: ["6.6.6.6"] });
@@ -183,7 +182,7 @@ test("ZapPolicy - PLAIN checks username and password; user id is the username", 
   assert.equal(policy.decide(request({ mechanism: "PLAIN", credentials: [utf8("admin")] })).status, 400);
 });
 
-test("ZapPolicy - CURVE accepts listed keys (Z85 or bytes) or any; user id is the key in Z85", () => {
+Deno.test("ZapPolicy - CURVE accepts listed keys (Z85 or bytes) or any; user id is the key in Z85", () => {
   const curve = (key: Uint8Array) => request({ mechanism: "CURVE", credentials: [key] });
   const listed = new ZapPolicy({ curve: [CLIENT_KEY_Z85] });
   const accepted = listed.decide(curve(CLIENT_KEY));

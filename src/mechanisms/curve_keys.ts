@@ -16,8 +16,8 @@
  * @module
  */
 
-import { loadCrypto, randomBytes } from "./mechanisms/crypto.ts";
-import { decodeZ85, encodeZ85 } from "./z85.ts";
+import { loadCrypto, randomBytes } from "./crypto.ts";
+import { decodeZ85, encodeZ85 } from "../z85.ts";
 
 /**
  * A CURVE key: 40 characters of Z85 text or 32 raw bytes.

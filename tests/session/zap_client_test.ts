@@ -14,7 +14,7 @@ import {
   z85,
 } from "../../mod.ts";
 import { bytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
-import { assertNothingReceived, count, errorOf, record, watchPipes } from "./_security.ts";
+import { assertNothingReceived, count, errorOf, record, watchPipes } from "../_events.ts";
 
 const ZAP = "inproc://zeromq.zap.01";
 

@@ -1,9 +1,12 @@
-/** Helpers of the socket-level security tests. */
+/**
+ * Watching sockets in tests: the events a socket emits, the pipes it
+ * attaches, and that nothing was delivered.
+ */
 import assert from "node:assert/strict";
-import type { Socket, SocketEvent } from "../../mod.ts";
-import type { Pipe } from "../../src/pipe.ts";
-import { patternOf } from "../../src/sockets/socket.ts";
-import { sleep } from "../_helpers.ts";
+import type { Socket, SocketEvent } from "../mod.ts";
+import type { Pipe } from "../src/pipe.ts";
+import { patternOf } from "../src/sockets/socket.ts";
+import { sleep } from "./_helpers.ts";
 
 /** Every handshake-related event of a socket, in order. */
 export function record(socket: Socket): SocketEvent[] {
