@@ -39,7 +39,7 @@ cat > consumer.mts <<'TS'
 import { Pull, Push, type Message } from "zmq-ts";
 const pull: Pull = new Pull();
 const push = new Push({ sendHighWaterMark: 10 });
-const received: Promise<Message> = pull.receive();
+const received: Promise<Message[]> = pull.receive();
 void push; void received;
 TS
 cat > consumer.cts <<'TS'

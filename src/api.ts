@@ -9,7 +9,17 @@
 export { Context } from "./context.ts";
 export { Push, type PushOptions } from "./sockets/push.ts";
 export { Pull, type PullOptions } from "./sockets/pull.ts";
-export { type ConnectOptions, Socket, type SocketOptions, type SocketOptionsOf } from "./sockets/socket.ts";
+export {
+  type ConnectOptions,
+  type Expand,
+  type IfEquals,
+  type Options,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+  type WritableKeys,
+} from "./sockets/socket.ts";
 export { type EventOfType, type EventType, Observer, type SocketEvent } from "./events.ts";
 export {
   AuthError,
@@ -47,11 +57,11 @@ export type { Codec, CodecKind, DecoderOptions, FrameDecoder, FrameEncoder, Fram
 export type { MechanismName } from "./codec/greeting.ts";
 export type { Metadata } from "./codec/command.ts";
 export type { Frame, FrameLike, Message, MessageLike, SocketTypeName } from "./types.ts";
-export { Pair } from "./sockets/pair.ts";
+export { Pair, type PairOptions } from "./sockets/pair.ts";
 export { Dealer, type DealerOptions } from "./sockets/dealer.ts";
 export { Router, type RouterOptions } from "./sockets/router.ts";
 export { Request, type RequestOptions } from "./sockets/request.ts";
-export { Reply } from "./sockets/reply.ts";
+export { Reply, type ReplyOptions } from "./sockets/reply.ts";
 export { Publisher, type PublisherOptions } from "./sockets/publisher.ts";
 export { Subscriber, type SubscriberOptions } from "./sockets/subscriber.ts";
 export { XPublisher, type XPublisherOptions } from "./sockets/x_publisher.ts";

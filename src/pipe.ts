@@ -9,7 +9,7 @@
 
 import type { Metadata } from "./codec/command.ts";
 import { Deque } from "./deque.ts";
-import type { Message } from "./types.ts";
+import type { Multipart } from "./types.ts";
 
 /**
  * A bounded first-in first-out queue of whole messages with one writer and
@@ -41,7 +41,7 @@ export class MessageQueue {
    * Multipart messages are kept whole (libzmq keeps only one frame).
    */
   conflate: boolean;
-  #items = new Deque<Message>();
+  #items = new Deque<Multipart>();
   #wasFull = false;
   #ended = false;
   /** Called when the queue stops being empty, or when the writer ends it. */
@@ -81,7 +81,7 @@ export class MessageQueue {
    * writing past the mark is allowed (a network read may overshoot by what one
    * read delivered) and marks the queue full.
    */
-  write(message: Message): void {
+  write(message: Multipart): void {
     if (this.#ended) return;
     const items = this.#items;
     if (this.conflate && items.length > 0) {
@@ -96,12 +96,12 @@ export class MessageQueue {
   }
 
   /** Puts a message back at the front (for a reader that could not use it yet). */
-  unread(message: Message): void {
+  unread(message: Multipart): void {
     this.#items.unshift(message);
   }
 
   /** Removes and returns the oldest message, or `undefined`. */
-  read(): Message | undefined {
+  read(): Multipart | undefined {
     const message = this.#items.shift();
     if (this.#wasFull && message !== undefined && this.#items.length <= this.lowWaterMark) {
       this.#wasFull = false;
@@ -111,7 +111,7 @@ export class MessageQueue {
   }
 
   /** The oldest message without removing it. */
-  peek(): Message | undefined {
+  peek(): Multipart | undefined {
     return this.#items.peek();
   }
 

@@ -9,8 +9,11 @@
  */
 
 import { ZmqError } from "./errors.ts";
-import type { Socket } from "./sockets/socket.ts";
-import type { Message, SocketTypeName } from "./types.ts";
+import { hasEndpoints, type Readable, Socket, type Writable } from "./sockets/socket.ts";
+import type { Message, MessageLike, SocketTypeName } from "./types.ts";
+
+/** A socket as the proxy drives it: every socket has `send()` and `receive()` at run time. */
+type Forwarding = Socket & Readable<Message[]> & Writable<MessageLike[]>;
 
 /** Options of {@linkcode Proxy}. */
 export interface ProxyOptions {
@@ -77,11 +80,24 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   #paused: PromiseWithResolvers<void> | null = null;
   #captureTurn: Promise<void> = Promise.resolve();
 
-  /** Makes a proxy over two sockets; nothing happens until {@linkcode Proxy.run}. */
-  constructor(frontEnd: F, backEnd: B, options: ProxyOptions = {}) {
+  /**
+   * Makes a proxy over two sockets; nothing happens until
+   * {@linkcode Proxy.run}. Throws as zeromq.js does: a `TypeError` without
+   * sockets or with arguments it does not take, EINVAL for a front or back
+   * end that is not a socket.
+   */
+  constructor(frontEnd: F, backEnd: B, options?: ProxyOptions) {
+    if (frontEnd === undefined) throw new TypeError("Front-end must be a socket object");
+    if (backEnd === undefined) throw new TypeError("Back-end must be a socket object");
+    if (arguments.length > 3 || (options !== undefined && (options instanceof Socket || typeof options !== "object"))) {
+      throw new TypeError("Expected 2 arguments");
+    }
+    if (!(frontEnd instanceof Socket) || !(backEnd instanceof Socket)) throw new ZmqError("EINVAL", "Not a socket");
+    const capture = options?.capture;
+    if (capture !== undefined && !(capture instanceof Socket)) throw new ZmqError("EINVAL", "capture is not a socket");
     this.frontEnd = frontEnd;
     this.backEnd = backEnd;
-    this.capture = options.capture ?? null;
+    this.capture = capture ?? null;
   }
 
   /** Whether {@linkcode Proxy.run} is forwarding (or paused). */
@@ -104,11 +120,15 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     if (this.#state !== "idle") {
       throw new ZmqError("EBUSY", "Proxy is already running or has been terminated; make a new one");
     }
-    if (this.frontEnd.closed) {
-      throw new ZmqError("EINVAL", undefined, { message: "Front-end socket must be bound or connected" });
+    if (this.frontEnd.closed || !hasEndpoints(this.frontEnd)) {
+      throw new ZmqError("EINVAL", "Bind or connect the front end before run()", {
+        message: "Front-end socket must be bound or connected",
+      });
     }
-    if (this.backEnd.closed) {
-      throw new ZmqError("EINVAL", undefined, { message: "Back-end socket must be bound or connected" });
+    if (this.backEnd.closed || !hasEndpoints(this.backEnd)) {
+      throw new ZmqError("EINVAL", "Bind or connect the back end before run()", {
+        message: "Back-end socket must be bound or connected",
+      });
     }
     if (this.capture?.closed) {
       throw new ZmqError("EINVAL", "Capture socket is closed", {
@@ -117,8 +137,10 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     }
     this.#state = "running";
     const pumps: Promise<void>[] = [];
-    if (canReceive(this.frontEnd) && canSend(this.backEnd)) pumps.push(this.#pump(this.frontEnd, this.backEnd));
-    if (canReceive(this.backEnd) && canSend(this.frontEnd)) pumps.push(this.#pump(this.backEnd, this.frontEnd));
+    const front = this.frontEnd as Socket as Forwarding;
+    const back = this.backEnd as Socket as Forwarding;
+    if (canReceive(front) && canSend(back)) pumps.push(this.#pump(front, back));
+    if (canReceive(back) && canSend(front)) pumps.push(this.#pump(back, front));
     const results = await Promise.allSettled(pumps);
     this.#stop();
     const failed = results.find((r) => r.status === "rejected");
@@ -156,13 +178,13 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   }
 
   /** Sends a copy to the capture socket; both directions take turns (a socket allows one waiting send). */
-  async #captureCopy(capture: Socket, message: Message): Promise<void> {
+  async #captureCopy(capture: Socket, message: Message[]): Promise<void> {
     const before = this.#captureTurn;
     const turn = Promise.withResolvers<void>();
     this.#captureTurn = turn.promise;
     try {
       await before;
-      if (!capture.closed) await capture.send([...message]);
+      if (!capture.closed) await (capture as Forwarding).send([...message]);
     } catch (err) {
       if (!capture.closed) throw err; // A closed capture socket only stops the copies.
     } finally {
@@ -171,10 +193,10 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   }
 
   /** Forwards one direction until the proxy stops; rejects on a failure other than a closed socket. */
-  async #pump(from: Socket, to: Socket): Promise<void> {
+  async #pump(from: Forwarding, to: Forwarding): Promise<void> {
     const capture = this.capture;
     while (this.#state === "running") {
-      let message: Message;
+      let message: Message[];
       try {
         if (this.#paused !== null) await this.#paused.promise;
         if (this.#state !== "running") return;
@@ -199,9 +221,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
 }
 
 function canReceive(socket: Socket): boolean {
-  return !SEND_ONLY.includes(socket.type);
+  return !SEND_ONLY.includes(socket.typeName);
 }
 
 function canSend(socket: Socket): boolean {
-  return !RECEIVE_ONLY.includes(socket.type);
+  return !RECEIVE_ONLY.includes(socket.typeName);
 }

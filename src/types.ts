@@ -4,20 +4,27 @@
  * @module
  */
 
-/** One frame of a message, as received. */
+/** One frame of a message, as received (on Node and Bun a `Buffer`). */
 export type Frame = Uint8Array;
 
-/** A message: one or more frames. */
-export type Message = Frame[];
+/**
+ * One part of a message as `receive()` gives it: a frame (zeromq.js's name;
+ * `receive()` resolves to `Message[]`, one per frame).
+ */
+export type Message = Frame;
 
 /**
- * What `send()` accepts as one frame: strings are sent as UTF-8, numbers as
- * their decimal text, `null` as an empty frame.
+ * What `send()` accepts as one frame (zeromq.js's union): bytes in any
+ * buffer or view, or a value sent as its text (`String(value)`; `null` is an
+ * empty frame).
  */
-export type FrameLike = string | Uint8Array | ArrayBufferView | ArrayBuffer | number | null;
+export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null;
 
-/** What `send()` accepts: one frame or an array of frames (multipart). */
-export type MessageLike = FrameLike | FrameLike[];
+/** The same as {@linkcode MessageLike} (zmq-ts's earlier name for one frame). */
+export type FrameLike = MessageLike;
+
+/** A whole message inside zmq-ts: its frames, in order (one or more). */
+export type Multipart = Frame[];
 
 /** The ZMTP socket type names, as sent in READY's `Socket-Type`. */
 export type SocketTypeName =
@@ -32,6 +39,31 @@ export type SocketTypeName =
   | "PUSH"
   | "XPUB"
   | "XSUB";
+
+/**
+ * libzmq's number for each socket type (`ZMQ_PAIR` is 0, ...), as zeromq.js
+ * reports it in `socket.type` and takes it in `new Socket(type)`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SOCKET_TYPE_IDS } from "./types.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(SOCKET_TYPE_IDS.PUSH, 8);
+ * ```
+ */
+export const SOCKET_TYPE_IDS: Readonly<Record<SocketTypeName, number>> = {
+  PAIR: 0,
+  PUB: 1,
+  SUB: 2,
+  REQ: 3,
+  REP: 4,
+  DEALER: 5,
+  ROUTER: 6,
+  PULL: 7,
+  PUSH: 8,
+  XPUB: 9,
+  XSUB: 10,
+};
 
 /**
  * Which peer socket types each socket type accepts (libzmq's
@@ -62,8 +94,10 @@ export const COMPATIBLE_TYPES: Readonly<Record<SocketTypeName, readonly SocketTy
 const encoder = new TextEncoder();
 
 /**
- * Turns one {@linkcode FrameLike} into bytes. Byte arrays are used as they
- * are (no copy); other views and buffers are wrapped without a copy.
+ * Turns one frame as given to `send()` into bytes. Byte arrays are used as
+ * they are (no copy); other views and buffers are wrapped without a copy;
+ * anything else is sent as its text, as zeromq.js does (`null` and
+ * `undefined` as an empty frame).
  *
  * @example Usage
  * ```ts
@@ -72,35 +106,35 @@ const encoder = new TextEncoder();
  * assert.deepEqual([...toFrame("hi")], [104, 105]);
  * assert.equal(toFrame(null).length, 0);
  * assert.deepEqual([...toFrame(42)], [52, 50]);
+ * assert.deepEqual([...toFrame(true as unknown as string)], [116, 114, 117, 101]);
  * ```
  */
-export function toFrame(frame: FrameLike): Uint8Array {
+export function toFrame(frame: MessageLike): Uint8Array {
   if (frame instanceof Uint8Array) return frame;
   if (typeof frame === "string") return encoder.encode(frame);
-  if (frame === null) return new Uint8Array(0);
-  if (typeof frame === "number") return encoder.encode(String(frame));
+  if (frame === null || frame === undefined) return new Uint8Array(0);
   if (frame instanceof ArrayBuffer) return new Uint8Array(frame);
   if (ArrayBuffer.isView(frame)) return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
-  throw new TypeError(
-    `Cannot send a frame of type ${typeof frame}: use a string, Uint8Array, ArrayBufferView, ArrayBuffer, number or null`,
-  );
+  if (typeof SharedArrayBuffer !== "undefined" && frame instanceof SharedArrayBuffer) return new Uint8Array(frame);
+  return encoder.encode(String(frame));
 }
 
 /**
- * Turns a {@linkcode MessageLike} into a message (array of byte frames).
+ * Turns what `send()` was given (one frame or an array of frames) into a
+ * message's frames. An empty array is a `TypeError`.
  *
  * @example Usage
  * ```ts
- * import { toMessage } from "./types.ts";
+ * import { toMultipart } from "./types.ts";
  * import assert from "node:assert/strict";
- * assert.equal(toMessage(["a", "b"]).length, 2);
- * assert.equal(toMessage("a").length, 1);
+ * assert.equal(toMultipart(["a", "b"]).length, 2);
+ * assert.equal(toMultipart("a").length, 1);
  * ```
  */
-export function toMessage(message: MessageLike): Message {
+export function toMultipart(message: MessageLike | MessageLike[]): Multipart {
   if (Array.isArray(message)) {
     if (message.length === 0) throw new TypeError("Cannot send an empty message: give at least one frame");
-    const out: Message = new Array(message.length);
+    const out: Multipart = new Array(message.length);
     for (let i = 0; i < message.length; i++) out[i] = toFrame(message[i]);
     return out;
   }

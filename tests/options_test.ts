@@ -7,8 +7,8 @@ Deno.test("options - every socket type has exactly the table's options as proper
   try {
     for (const socket of sockets) {
       for (const name of Object.keys(OptionTable)) {
-        const applies = optionNamesOf(socket.type).includes(name as OptionName);
-        assert.equal(name in socket, applies, `${socket.type} ${applies ? "lacks" : "has"} ${name}`);
+        const applies = optionNamesOf(socket.typeName).includes(name as OptionName);
+        assert.equal(name in socket, applies, `${socket.typeName} ${applies ? "lacks" : "has"} ${name}`);
       }
     }
   } finally {
@@ -36,8 +36,8 @@ Deno.test("options - accessors read defaults, validate writes and keep values pe
 Deno.test("options - names are checked by the compiler and by the constructor", () => {
   using stack = new DisposableStack();
   const push = stack.adopt(new Push(), (s) => s.close());
-  // @ts-expect-error: a misspelt option is a compile error
-  push.sendHighWatermark = 5;
+  // @ts-expect-error: a misspelt option is a compile error, and a TypeError at run time (sockets are sealed)
+  assert.throws(() => (push.sendHighWatermark = 5), TypeError);
   // @ts-expect-error: Router's options are not a Push's
   assert.throws(() => new Push({ mandatory: true }), TypeError);
   assert.throws(() => checkOption("PUSH", "nonsense", 1), /Unknown option "nonsense" for a PUSH socket/);

@@ -179,6 +179,7 @@ Deno.test("Proxy - run() rejects with EINVAL when a socket is already closed", a
   await using back = new Dealer();
   await assert.rejects(new Proxy(front, back).run(), { code: "EINVAL", message: /Front-end/ });
   await using front2 = new Router();
+  await front2.bind(ANY);
   const back2 = new Dealer();
   back2.close();
   await assert.rejects(new Proxy(front2, back2).run(), { code: "EINVAL", message: /Back-end/ });
@@ -187,6 +188,7 @@ Deno.test("Proxy - run() rejects with EINVAL when a socket is already closed", a
 Deno.test("Proxy - closing a socket from outside ends run() and closes the other one", async () => {
   const proxy = new Proxy(new Router(), new Dealer());
   await proxy.frontEnd.bind(ANY);
+  await proxy.backEnd.bind(ANY);
   const done = proxy.run();
   await sleep(10);
   proxy.backEnd.close();
@@ -198,6 +200,7 @@ Deno.test("Proxy - a forwarding failure rejects run() and closes both sockets", 
   // A Router that must route (mandatory) fails with EHOSTUNREACH for an unknown peer.
   const proxy = new Proxy(new Pull(), new Router({ mandatory: true, linger: 0 }));
   await proxy.frontEnd.bind(ANY);
+  await proxy.backEnd.bind(ANY);
   const done = proxy.run();
   await using push = new Push({ linger: 0 });
   push.connect(proxy.frontEnd.lastEndpoint!);

@@ -18,7 +18,7 @@ import { FLAG_COMMAND, FLAG_MORE, type FrameEncoder } from "../codec/codec.ts";
 import { encodeSubscription } from "../codec/command.ts";
 import type { MessageQueue } from "../pipe.ts";
 import { isSubscription } from "../routing/subscriptions.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 
 /** Turns one frame into the body of the data frame sent instead (a mechanism's `encode`). */
 export type FrameTransform = (body: Uint8Array, flags: number) => Uint8Array;
@@ -72,7 +72,7 @@ export class ZmtpEncoder {
   }
 
   /** Queues one message, frame by frame; a subscription intent in the peer's wire form. */
-  message(message: Message): void {
+  message(message: Multipart): void {
     if (this.zmtpMinor >= 1 && isSubscription(message)) {
       const body = message[0];
       this.command(encodeSubscription(body.subarray(1), body[0] === 0));

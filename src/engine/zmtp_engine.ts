@@ -23,7 +23,7 @@ import type { Mechanism } from "../mechanisms/mechanism.ts";
 import type { Pipe } from "../pipe.ts";
 import { subscriptionMessage } from "../routing/subscriptions.ts";
 import type { Conn } from "../runtime/runtime.ts";
-import { COMPATIBLE_TYPES, type Message } from "../types.ts";
+import { COMPATIBLE_TYPES, type Multipart } from "../types.ts";
 import type { Engine, EngineEnd, EngineFactory, EngineHost, EngineOptions } from "./engine.ts";
 import { WriteCoalescer, type WriteSource } from "./write_coalescer.ts";
 import { ZmtpEncoder } from "./zmtp_encoder.ts";
@@ -318,7 +318,7 @@ export class ZmtpEngine implements Engine, WriteSource {
     this.#deliver(parts);
   };
 
-  #deliver(message: Message): void {
+  #deliver(message: Multipart): void {
     const pipe = this.#pipe;
     if (pipe === null) return; // Unused connection (duplicate id): drop, as libzmq does.
     const inbound = pipe.inbound;

@@ -21,7 +21,7 @@
  */
 
 import type { Pipe } from "../pipe.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 
 /**
  * Copies messages to the matching subset of a set of pipes.
@@ -147,7 +147,7 @@ export class Distributor {
    * full pipe is skipped (its copy dropped) and deactivated until it drains.
    * Returns the number of pipes the message was queued on.
    */
-  sendToMatching(message: Message): number {
+  sendToMatching(message: Multipart): number {
     const pipes = this.#pipes;
     let delivered = 0;
     for (let i = 0; i < this.#matching;) {
@@ -169,7 +169,7 @@ export class Distributor {
   }
 
   /** Writes the message to every active pipe; returns how many took it. */
-  sendToAll(message: Message): number {
+  sendToAll(message: Multipart): number {
     this.#matching = this.#active;
     return this.sendToMatching(message);
   }

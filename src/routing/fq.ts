@@ -8,7 +8,7 @@
  */
 
 import type { Pipe } from "../pipe.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 
 /**
  * A fair queue over the inbound side of pipes.
@@ -99,7 +99,7 @@ export class FairQueue {
   }
 
   /** Takes the next message in fair order, or `undefined` when none is queued. */
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     const active = this.#active;
     while (active.length > 0) {
       if (this.#current >= active.length) this.#current = 0;
@@ -117,7 +117,7 @@ export class FairQueue {
   }
 
   /** Takes the next message from one specific pipe (REQ reads only from the pipe it sent to). */
-  recvFrom(pipe: Pipe): Message | undefined {
+  recvFrom(pipe: Pipe): Multipart | undefined {
     const message = pipe.inbound.read();
     if (message !== undefined) this.lastPipe = pipe;
     else if (pipe.detached) this.#forget(pipe);

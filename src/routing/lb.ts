@@ -7,7 +7,7 @@
  */
 
 import type { Pipe } from "../pipe.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 
 /**
  * Round-robin over the outbound side of pipes.
@@ -90,7 +90,7 @@ export class LoadBalancer {
   }
 
   /** Queues a message on the next pipe with room; `false` when every pipe is full (mute). */
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     const active = this.#active;
     while (active.length > 0) {
       if (this.#current >= active.length) this.#current = 0;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 
 const encoder = new TextEncoder();
 
@@ -79,7 +79,7 @@ export function topicKey(topic: Uint8Array): string {
  * assert.deepEqual([...notification(new Uint8Array([7]), false)[0]], [0, 7]);
  * ```
  */
-export function notification(topic: Uint8Array, subscribe: boolean): Message {
+export function notification(topic: Uint8Array, subscribe: boolean): Multipart {
   const body = new Uint8Array(topic.length + 1);
   body[0] = subscribe ? 1 : 0;
   body.set(topic, 1);
@@ -87,7 +87,7 @@ export function notification(topic: Uint8Array, subscribe: boolean): Message {
 }
 
 /** Marks single-frame messages that carry a subscription intent for the encoder. */
-const SUBSCRIPTIONS = new WeakSet<Message>();
+const SUBSCRIPTIONS = new WeakSet<Multipart>();
 
 /**
  * Makes the message a SUB/XSUB writes to subscribe (or cancel): `0x01topic`
@@ -105,7 +105,7 @@ const SUBSCRIPTIONS = new WeakSet<Message>();
  * assert.ok(isSubscription(msg));
  * ```
  */
-export function subscriptionMessage(topic: Uint8Array, subscribe: boolean): Message {
+export function subscriptionMessage(topic: Uint8Array, subscribe: boolean): Multipart {
   const body = new Uint8Array(topic.length + 1);
   body[0] = subscribe ? 1 : 0;
   body.set(topic, 1);
@@ -124,6 +124,6 @@ export function subscriptionMessage(topic: Uint8Array, subscribe: boolean): Mess
  * assert.equal(isSubscription([new Uint8Array([1])]), false);
  * ```
  */
-export function isSubscription(message: Message): boolean {
+export function isSubscription(message: Multipart): boolean {
   return message.length === 1 && message[0].length > 0 && message[0][0] <= 1 && SUBSCRIPTIONS.has(message);
 }

@@ -7,13 +7,20 @@
 import type { Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fq.ts";
 import { LoadBalancer } from "../routing/lb.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
-/** Options of {@linkcode Dealer}. */
-export interface DealerOptions extends SocketOptionsOf<"DEALER"> {}
+/** Options of {@linkcode Dealer}: its assignable properties, and the `context`. */
+export type DealerOptions = SocketOptions<Dealer>;
 
 /** DEALER's behaviour; Request builds on it. */
 export class DealerPattern implements Pattern {
@@ -41,11 +48,11 @@ export class DealerPattern implements Pattern {
     this.fq.detach(pipe);
   }
   /** Load-balances a message. */
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     return this.lb.send(message);
   }
   /** Fair-queues a message in. */
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     return this.fq.recv();
   }
   /** Whether a message is waiting. */
@@ -58,8 +65,8 @@ export class DealerPattern implements Pattern {
   }
 }
 
-/** The options of a DEALER socket, as properties (their accessors come from the option table). */
-export interface Dealer extends OptionsOf<"DEALER"> {}
+/** What a DEALER socket can do (Readable, Writable) and its options, as properties. */
+export interface Dealer extends Readable, Writable, OptionsOf<"DEALER"> {}
 
 /**
  * A DEALER socket: an asynchronous REQ. Sends go round-robin, receives are
@@ -84,7 +91,9 @@ export interface Dealer extends OptionsOf<"DEALER"> {}
  */
 export class Dealer extends Socket {
   /** Makes a DEALER socket. */
-  constructor(options: DealerOptions = {}) {
-    super("DEALER", (host) => new DealerPattern(host), options);
+  constructor(options?: DealerOptions) {
+    super(5, options);
   }
 }
+
+defineSocketType({ name: "DEALER", makePattern: (host) => new DealerPattern(host) });

@@ -5,9 +5,17 @@
  */
 
 import type { Pipe } from "../pipe.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 class PairPattern implements Pattern {
   #pipe: Pipe | null = null;
@@ -31,13 +39,13 @@ class PairPattern implements Pattern {
     if (pipe.inbound.length === 0) this.#pipe = null;
     else pipe.inbound.onReadable = () => this.#host.wakeReceive();
   }
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     const pipe = this.#pipe;
     if (pipe === null || pipe.detached || !pipe.outbound.writable) return false;
     pipe.outbound.write(message);
     return true;
   }
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     const pipe = this.#pipe;
     if (pipe === null) return undefined;
     const message = pipe.inbound.read();
@@ -52,6 +60,12 @@ class PairPattern implements Pattern {
     return pipe !== null && !pipe.detached && pipe.outbound.writable;
   }
 }
+
+/** Options of {@linkcode Pair}: its assignable properties, and the `context`. */
+export type PairOptions = SocketOptions<Pair>;
+
+/** What a PAIR socket can do (Readable, Writable) and its options, as properties. */
+export interface Pair extends Readable, Writable, OptionsOf<"PAIR"> {}
 
 /**
  * A PAIR socket: one exclusive peer, messages both ways. A second peer that
@@ -72,7 +86,9 @@ class PairPattern implements Pattern {
  */
 export class Pair extends Socket {
   /** Makes a PAIR socket. */
-  constructor(options: SocketOptions = {}) {
-    super("PAIR", (host) => new PairPattern(host), options);
+  constructor(options?: SocketOptions) {
+    super(0, options);
   }
 }
+
+defineSocketType({ name: "PAIR", makePattern: (host) => new PairPattern(host) });

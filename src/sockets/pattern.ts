@@ -7,7 +7,19 @@
  */
 
 import type { Pipe } from "../pipe.ts";
-import type { Message } from "../types.ts";
+import type { Frame, Multipart } from "../types.ts";
+
+/**
+ * What a socket type's `send()` takes after the message (zeromq.js's draft
+ * types: `{ routingId }`, `{ group }`); `undefined` for the classic types.
+ */
+export type SendOptions = Readonly<Record<string, unknown>>;
+
+/**
+ * What `receive()` gives: the frames of a message, or, for the draft types,
+ * a single-frame message with what came with it (`[frame, { routingId }]`).
+ */
+export type Received = Multipart | [Frame, Readonly<Record<string, unknown>>];
 
 /**
  * One socket type's behaviour.
@@ -35,9 +47,9 @@ export interface Pattern {
    * caller should wait for {@linkcode Pattern.hasOut}. Throws a `ZmqError`
    * for a send the type does not allow (ENOTSUP, EFSM, EHOSTUNREACH).
    */
-  send(message: Message): boolean;
+  send(message: Multipart, options?: SendOptions): boolean;
   /** Takes the next message for the application, or `undefined`. Throws ENOTSUP/EFSM where not allowed. */
-  recv(): Message | undefined;
+  recv(): Received | undefined;
   /** Whether `recv()` would return a message now. */
   hasIn(): boolean;
   /** Whether `send()` would queue a message now. */

@@ -5,15 +5,15 @@
  * @module
  */
 
-import { Socket, type SocketOptionsOf } from "./socket.ts";
+import { defineSocketType, patternOf, Socket, type SocketOptions, type Writable } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 import { XPubPattern } from "./x_publisher.ts";
 
-/** Options of {@linkcode Publisher}. */
-export interface PublisherOptions extends SocketOptionsOf<"PUB"> {}
+/** Options of {@linkcode Publisher}: its assignable properties, and the `context`. */
+export type PublisherOptions = SocketOptions<Publisher>;
 
-/** The options of a PUB socket, as properties (their accessors come from the option table). */
-export interface Publisher extends OptionsOf<"PUB"> {}
+/** What a PUB socket can do (Writable) and its options, as properties. */
+export interface Publisher extends Writable, OptionsOf<"PUB"> {}
 
 /**
  * A PUB socket. Each message goes to every connected subscriber with a
@@ -42,18 +42,15 @@ export interface Publisher extends OptionsOf<"PUB"> {}
  * ```
  */
 export class Publisher extends Socket {
-  #pattern: XPubPattern;
   /** Makes a PUB socket. */
-  constructor(options: PublisherOptions = {}) {
-    let pattern: XPubPattern | undefined;
-    super("PUB", (host) => (pattern = new XPubPattern(host, true)), options);
-    this.#pattern = pattern!;
+  constructor(options?: PublisherOptions) {
+    super(1, options);
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    this.#pattern.dispose();
+    (patternOf(this) as XPubPattern).dispose();
   }
 
   /**
@@ -62,6 +59,8 @@ export class Publisher extends Socket {
    * distinct prefixes instead).
    */
   get subscriptionCount(): number {
-    return this.#pattern.subscriptionCount;
+    return (patternOf(this) as XPubPattern).subscriptionCount;
   }
 }
+
+defineSocketType({ name: "PUB", makePattern: (host) => new XPubPattern(host, true) });

@@ -7,13 +7,13 @@
 import { ZmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fq.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import { defineSocketType, type PatternHost, type Readable, Socket, type SocketOptions } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
-/** Options of {@linkcode Pull}. */
-export interface PullOptions extends SocketOptionsOf<"PULL"> {}
+/** Options of {@linkcode Pull}: its assignable properties, and the `context`. */
+export type PullOptions = SocketOptions<Pull>;
 
 class PullPattern implements Pattern {
   #fq: FairQueue;
@@ -30,7 +30,7 @@ class PullPattern implements Pattern {
   send(): boolean {
     throw new ZmqError("ENOTSUP", "Pull sockets cannot send; use a Push socket");
   }
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     return this.#fq.recv();
   }
   hasIn(): boolean {
@@ -41,8 +41,8 @@ class PullPattern implements Pattern {
   }
 }
 
-/** The options of a PULL socket, as properties (their accessors come from the option table). */
-export interface Pull extends OptionsOf<"PULL"> {}
+/** What a PULL socket can do (Readable) and its options, as properties. */
+export interface Pull extends Readable, OptionsOf<"PULL"> {}
 
 /**
  * A PULL socket: the receiving end of a pipeline, fair-queueing messages
@@ -58,7 +58,9 @@ export interface Pull extends OptionsOf<"PULL"> {}
  */
 export class Pull extends Socket {
   /** Makes a PULL socket. */
-  constructor(options: PullOptions = {}) {
-    super("PULL", (host) => new PullPattern(host), options);
+  constructor(options?: PullOptions) {
+    super(7, options);
   }
 }
+
+defineSocketType({ name: "PULL", makePattern: (host) => new PullPattern(host) });

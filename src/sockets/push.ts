@@ -7,13 +7,13 @@
 import { ZmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { LoadBalancer } from "../routing/lb.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import { defineSocketType, type PatternHost, Socket, type SocketOptions, type Writable } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
-/** Options of {@linkcode Push}. */
-export interface PushOptions extends SocketOptionsOf<"PUSH"> {}
+/** Options of {@linkcode Push}: its assignable properties, and the `context`. */
+export type PushOptions = SocketOptions<Push>;
 
 class PushPattern implements Pattern {
   #lb: LoadBalancer;
@@ -27,10 +27,10 @@ class PushPattern implements Pattern {
   detach(pipe: Pipe): void {
     this.#lb.detach(pipe);
   }
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     return this.#lb.send(message);
   }
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     throw new ZmqError("ENOTSUP", "Push sockets cannot receive; use a Pull socket");
   }
   hasIn(): boolean {
@@ -41,8 +41,8 @@ class PushPattern implements Pattern {
   }
 }
 
-/** The options of a PUSH socket, as properties (their accessors come from the option table). */
-export interface Push extends OptionsOf<"PUSH"> {}
+/** What a PUSH socket can do (Writable) and its options, as properties. */
+export interface Push extends Writable, OptionsOf<"PUSH"> {}
 
 /**
  * A PUSH socket: the sending end of a pipeline. Messages go to connected
@@ -63,7 +63,9 @@ export interface Push extends OptionsOf<"PUSH"> {}
  */
 export class Push extends Socket {
   /** Makes a PUSH socket. */
-  constructor(options: PushOptions = {}) {
-    super("PUSH", (host) => new PushPattern(host), options);
+  constructor(options?: PushOptions) {
+    super(8, options);
   }
 }
+
+defineSocketType({ name: "PUSH", makePattern: (host) => new PushPattern(host) });

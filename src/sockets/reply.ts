@@ -9,14 +9,22 @@
 import { ZmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fq.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptions } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
+import type { OptionsOf } from "../options.ts";
 
 class ReplyPattern implements Pattern {
   #fq: FairQueue;
   #replying = false;
-  #envelope: Message = [];
+  #envelope: Multipart = [];
   #pipe: Pipe | null = null;
 
   constructor(host: PatternHost) {
@@ -32,7 +40,7 @@ class ReplyPattern implements Pattern {
     this.#fq.detach(pipe);
   }
 
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     if (this.#replying) {
       throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send the reply before receiving");
     }
@@ -50,7 +58,7 @@ class ReplyPattern implements Pattern {
     }
   }
 
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     if (!this.#replying) {
       throw new ZmqError(
         "EFSM",
@@ -75,6 +83,12 @@ class ReplyPattern implements Pattern {
   }
 }
 
+/** Options of {@linkcode Reply}: its assignable properties, and the `context`. */
+export type ReplyOptions = SocketOptions<Reply>;
+
+/** What a REP socket can do (Readable, Writable) and its options, as properties. */
+export interface Reply extends Readable, Writable, OptionsOf<"REP"> {}
+
 /**
  * A REP socket: receive a request, then send its reply, in strict turn
  * (EFSM otherwise). Requests are fair-queued from all Request/Dealer peers.
@@ -89,7 +103,9 @@ class ReplyPattern implements Pattern {
  */
 export class Reply extends Socket {
   /** Makes a REP socket. */
-  constructor(options: SocketOptions = {}) {
-    super("REP", (host) => new ReplyPattern(host), options);
+  constructor(options?: SocketOptions) {
+    super(4, options);
   }
 }
+
+defineSocketType({ name: "REP", makePattern: (host) => new ReplyPattern(host) });

@@ -8,14 +8,21 @@
 
 import { ZmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import { DealerPattern } from "./dealer.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
-/** Options of {@linkcode Request}. */
-export interface RequestOptions extends SocketOptionsOf<"REQ"> {}
+/** Options of {@linkcode Request}: its assignable properties, and the `context`. */
+export type RequestOptions = SocketOptions<Request>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -39,7 +46,7 @@ class RequestPattern implements Pattern {
     this.#dealer.detach(pipe);
   }
 
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     if (this.#awaitingReply && !this.#host.option("relaxed")) {
       throw new ZmqError(
         "EFSM",
@@ -47,7 +54,7 @@ class RequestPattern implements Pattern {
       );
     }
     const correlate = this.#host.option("correlate");
-    let wire: Message;
+    let wire: Multipart;
     if (correlate) {
       const id = new Uint8Array(4);
       // libzmq copies the id in host (little-endian) byte order.
@@ -63,7 +70,7 @@ class RequestPattern implements Pattern {
     return true;
   }
 
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     if (!this.#awaitingReply) {
       throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send a request before receiving");
     }
@@ -95,8 +102,8 @@ class RequestPattern implements Pattern {
   }
 }
 
-/** The options of a REQ socket, as properties (their accessors come from the option table). */
-export interface Request extends OptionsOf<"REQ"> {}
+/** What a REQ socket can do (Readable, Writable) and its options, as properties. */
+export interface Request extends Readable, Writable, OptionsOf<"REQ"> {}
 
 /**
  * A REQ socket: send a request, then receive its reply, in strict turn
@@ -120,7 +127,9 @@ export interface Request extends OptionsOf<"REQ"> {}
  */
 export class Request extends Socket {
   /** Makes a REQ socket. */
-  constructor(options: RequestOptions = {}) {
-    super("REQ", (host) => new RequestPattern(host), options);
+  constructor(options?: RequestOptions) {
+    super(3, options);
   }
 }
+
+defineSocketType({ name: "REQ", makePattern: (host) => new RequestPattern(host) });

@@ -8,13 +8,20 @@ import { ZmqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { FairQueue } from "../routing/fq.ts";
 import { RouterTable } from "../routing/router_table.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
-/** Options of {@linkcode Router}. */
-export interface RouterOptions extends SocketOptionsOf<"ROUTER"> {}
+/** Options of {@linkcode Router}: its assignable properties, and the `context`. */
+export type RouterOptions = SocketOptions<Router>;
 
 class RouterPattern implements Pattern {
   #fq: FairQueue;
@@ -54,7 +61,7 @@ class RouterPattern implements Pattern {
     this.#fq.detach(pipe);
   }
 
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     // A lone routing id frame carries nothing; libzmq ignores it.
     if (message.length < 2) return true;
     const mandatory = this.#host.option("mandatory");
@@ -70,7 +77,7 @@ class RouterPattern implements Pattern {
     return true;
   }
 
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     const message = this.#fq.recv();
     if (message === undefined) return undefined;
     message.unshift(this.#fq.lastPipe!.routingId);
@@ -86,8 +93,8 @@ class RouterPattern implements Pattern {
   }
 }
 
-/** The options of a ROUTER socket, as properties (their accessors come from the option table). */
-export interface Router extends OptionsOf<"ROUTER"> {}
+/** What a ROUTER socket can do (Readable, Writable) and its options, as properties. */
+export interface Router extends Readable, Writable, OptionsOf<"ROUTER"> {}
 
 /**
  * A ROUTER socket: receives `[routingId, ...frames]` from any peer and
@@ -104,7 +111,9 @@ export interface Router extends OptionsOf<"ROUTER"> {}
  */
 export class Router extends Socket {
   /** Makes a ROUTER socket. */
-  constructor(options: RouterOptions = {}) {
-    super("ROUTER", (host) => new RouterPattern(host), options);
+  constructor(options?: RouterOptions) {
+    super(6, options);
   }
 }
+
+defineSocketType({ name: "ROUTER", makePattern: (host) => new RouterPattern(host) });

@@ -5,16 +5,16 @@
  */
 
 import { ZmqError } from "../errors.ts";
-import { Socket, type SocketOptionsOf } from "./socket.ts";
+import { defineSocketType, patternOf, type Readable, Socket, type SocketOptions } from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 import { topicsOf } from "../routing/subscriptions.ts";
 import { XSubPattern } from "./x_subscriber.ts";
 
-/** Options of {@linkcode Subscriber}. */
-export interface SubscriberOptions extends SocketOptionsOf<"SUB"> {}
+/** Options of {@linkcode Subscriber}: its assignable properties, and the `context`. */
+export type SubscriberOptions = SocketOptions<Subscriber>;
 
-/** The options of a SUB socket, as properties (their accessors come from the option table). */
-export interface Subscriber extends OptionsOf<"SUB"> {}
+/** What a SUB socket can do (Readable) and its options, as properties. */
+export interface Subscriber extends Readable, OptionsOf<"SUB"> {}
 
 /**
  * A SUB socket. It receives a message only when one of its subscriptions
@@ -44,12 +44,9 @@ export interface Subscriber extends OptionsOf<"SUB"> {}
  * ```
  */
 export class Subscriber extends Socket {
-  #pattern: XSubPattern;
   /** Makes a SUB socket. */
-  constructor(options: SubscriberOptions = {}) {
-    let pattern: XSubPattern | undefined;
-    super("SUB", (host) => (pattern = new XSubPattern(host, true)), options);
-    this.#pattern = pattern!;
+  constructor(options?: SubscriberOptions) {
+    super(2, options);
   }
 
   /**
@@ -70,7 +67,7 @@ export class Subscriber extends Socket {
    */
   subscribe(...prefixes: (string | Uint8Array)[]): void {
     if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
-    const pattern = this.#pattern;
+    const pattern = patternOf(this) as XSubPattern;
     for (const topic of topicsOf(prefixes)) pattern.subscribe(topic);
   }
 
@@ -95,18 +92,20 @@ export class Subscriber extends Socket {
    */
   unsubscribe(...prefixes: (string | Uint8Array)[]): void {
     if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
-    const pattern = this.#pattern;
+    const pattern = patternOf(this) as XSubPattern;
     for (const topic of topicsOf(prefixes)) pattern.unsubscribe(topic);
   }
 
   /** ZMQ_TOPICS_COUNT: number of distinct prefixes currently subscribed to. */
   get topicCount(): number {
-    return this.#pattern.topicCount;
+    return (patternOf(this) as XSubPattern).topicCount;
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    this.#pattern.dispose();
+    (patternOf(this) as XSubPattern).dispose();
   }
 }
+
+defineSocketType({ name: "SUB", makePattern: (host) => new XSubPattern(host, true) });

@@ -12,15 +12,23 @@ import type { Pipe } from "../pipe.ts";
 import { Distributor } from "../routing/dist.ts";
 import type { Mtrie } from "../routing/mtrie.ts";
 import { createMtrie } from "../routing/mtrie_select.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import { notification, topicKey, topicsOf } from "../routing/subscriptions.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  patternOf,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
 /** A message waiting for an XPUB application, with the pipe a subscription came from. */
 interface Pending {
-  message: Message;
+  message: Multipart;
   /** For a subscription notification: its pipe (null after a disconnect); undefined for data. */
   pipe: Pipe | null | undefined;
 }
@@ -124,7 +132,7 @@ export class XPubPattern implements Pattern {
    * messages). Other frames are upstream data: XPUB delivers them as one
    * message, PUB drops them.
    */
-  #process(pipe: Pipe, message: Message): void {
+  #process(pipe: Pipe, message: Multipart): void {
     if (this.#disposed) return;
     if (message.length === 1) {
       const frame = message[0];
@@ -132,7 +140,7 @@ export class XPubPattern implements Pattern {
       else if (!this.#isPub) this.#notify(message, undefined);
       return;
     }
-    let data: Message | null = null;
+    let data: Multipart | null = null;
     for (const frame of message) {
       if (frame.length > 0 && frame[0] <= 1) this.#subscription(pipe, frame);
       else if (!this.#isPub) (data ??= []).push(frame);
@@ -172,13 +180,13 @@ export class XPubPattern implements Pattern {
     if (notify) this.#notify([frame], pipe);
   }
 
-  #notify(message: Message, pipe: Pipe | null | undefined): void {
+  #notify(message: Multipart, pipe: Pipe | null | undefined): void {
     this.#pending.push({ message, pipe });
     if (this.#pending.length === 1) this.#host.wakeReceive();
   }
 
   /** Fans a message out to the matching subscribers; `false` only with `noDrop` when one of them is full. */
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     const dist = this.#dist;
     dist.unmatch();
     if (this.#disposed) return true;
@@ -201,7 +209,7 @@ export class XPubPattern implements Pattern {
   }
 
   /** XPUB: the next notification or upstream message. PUB: ENOTSUP. */
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     if (this.#isPub) throw new ZmqError("ENOTSUP", "Publisher sockets cannot receive; use a Subscriber socket");
     const entry = this.#pending.shift();
     if (entry === undefined) return undefined;
@@ -244,11 +252,11 @@ export class XPubPattern implements Pattern {
   }
 }
 
-/** Options of {@linkcode XPublisher}. */
-export interface XPublisherOptions extends SocketOptionsOf<"XPUB"> {}
+/** Options of {@linkcode XPublisher}: its assignable properties, and the `context`. */
+export type XPublisherOptions = SocketOptions<XPublisher>;
 
-/** The options of a XPUB socket, as properties (their accessors come from the option table). */
-export interface XPublisher extends OptionsOf<"XPUB"> {}
+/** What a XPUB socket can do (Readable, Writable) and its options, as properties. */
+export interface XPublisher extends Readable, Writable, OptionsOf<"XPUB"> {}
 
 /**
  * An XPUB socket: a {@linkcode Publisher} whose application also receives
@@ -275,12 +283,9 @@ export interface XPublisher extends OptionsOf<"XPUB"> {}
  * ```
  */
 export class XPublisher extends Socket {
-  #pattern: XPubPattern;
   /** Makes an XPUB socket. */
-  constructor(options: XPublisherOptions = {}) {
-    let pattern: XPubPattern | undefined;
-    super("XPUB", (host) => (pattern = new XPubPattern(host, false)), options);
-    this.#pattern = pattern!;
+  constructor(options?: XPublisherOptions) {
+    super(9, options);
   }
 
   /**
@@ -307,14 +312,14 @@ export class XPublisher extends Socket {
 
   #manual(prefixes: (string | Uint8Array)[], subscribe: boolean): void {
     if (this.closed) throw new ZmqError("EBADF", "Socket is closed");
-    const pattern = this.#pattern;
+    const pattern = patternOf(this) as XPubPattern;
     for (const topic of topicsOf(prefixes)) pattern.manualSubscribe(topic, subscribe);
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    this.#pattern.dispose();
+    (patternOf(this) as XPubPattern).dispose();
   }
 
   /**
@@ -323,6 +328,8 @@ export class XPublisher extends Socket {
    * distinct prefixes instead).
    */
   get subscriptionCount(): number {
-    return this.#pattern.subscriptionCount;
+    return (patternOf(this) as XPubPattern).subscriptionCount;
   }
 }
+
+defineSocketType({ name: "XPUB", makePattern: (host) => new XPubPattern(host, false) });

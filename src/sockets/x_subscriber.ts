@@ -14,9 +14,17 @@ import { Distributor } from "../routing/dist.ts";
 import { FairQueue } from "../routing/fq.ts";
 import type { Mtrie } from "../routing/mtrie.ts";
 import { createMtrie } from "../routing/mtrie_select.ts";
-import type { Message } from "../types.ts";
+import type { Multipart } from "../types.ts";
 import type { Pattern } from "./pattern.ts";
-import { type PatternHost, Socket, type SocketOptionsOf } from "./socket.ts";
+import {
+  defineSocketType,
+  type PatternHost,
+  patternOf,
+  type Readable,
+  Socket,
+  type SocketOptions,
+  type Writable,
+} from "./socket.ts";
 import type { OptionsOf } from "../options.ts";
 
 /** The one peer id of the local subscription trie. */
@@ -41,7 +49,7 @@ export class XSubPattern implements Pattern {
   readonly #trie: Mtrie = createMtrie();
   readonly #oneMatch = new Uint32Array(1);
   #disposed = false;
-  #prefetched: Message | undefined = undefined;
+  #prefetched: Multipart | undefined = undefined;
 
   /** Makes the pattern; `filter` selects plain SUB behaviour. */
   constructor(host: PatternHost, filter: boolean) {
@@ -79,7 +87,7 @@ export class XSubPattern implements Pattern {
     for (const { topic } of this.#counts.values()) pipe.outbound.write(subscriptionMessage(topic, true));
   }
 
-  #upstream(message: Message): void {
+  #upstream(message: Multipart): void {
     for (const pipe of this.#pipes) pipe.outbound.write(message);
   }
 
@@ -88,7 +96,7 @@ export class XSubPattern implements Pattern {
    * duplicates too). `message` is what to send; by default the subscription
    * intent, which the engine encodes as a ZMTP 3.1 SUBSCRIBE command.
    */
-  subscribe(topic: Uint8Array, message?: Message): void {
+  subscribe(topic: Uint8Array, message?: Multipart): void {
     const key = topicKey(topic);
     const entry = this.#counts.get(key);
     if (entry !== undefined) entry.count++;
@@ -101,7 +109,7 @@ export class XSubPattern implements Pattern {
   }
 
   /** Uncounts a subscription; the cancel goes upstream only when the count reaches zero. */
-  unsubscribe(topic: Uint8Array, message?: Message): void {
+  unsubscribe(topic: Uint8Array, message?: Multipart): void {
     const key = topicKey(topic);
     const entry = this.#counts.get(key);
     if (entry === undefined) return;
@@ -121,7 +129,7 @@ export class XSubPattern implements Pattern {
    * (a plain message, as libzmq's XSUB sends them); other messages go to
    * every publisher. Never waits: a full publisher's copy is dropped.
    */
-  send(message: Message): boolean {
+  send(message: Multipart): boolean {
     if (this.#filter) throw new ZmqError("ENOTSUP", "Subscriber sockets cannot send; use subscribe()/unsubscribe()");
     if (message.length === 1) {
       const frame = message[0];
@@ -172,7 +180,7 @@ export class XSubPattern implements Pattern {
   }
 
   /** The next message (SUB: the next one that passes the filter; the others are dropped whole). */
-  recv(): Message | undefined {
+  recv(): Multipart | undefined {
     const prefetched = this.#prefetched;
     if (prefetched !== undefined) {
       this.#prefetched = undefined;
@@ -205,11 +213,11 @@ export class XSubPattern implements Pattern {
   }
 }
 
-/** Options of {@linkcode XSubscriber}. */
-export interface XSubscriberOptions extends SocketOptionsOf<"XSUB"> {}
+/** Options of {@linkcode XSubscriber}: its assignable properties, and the `context`. */
+export type XSubscriberOptions = SocketOptions<XSubscriber>;
 
-/** The options of a XSUB socket, as properties (their accessors come from the option table). */
-export interface XSubscriber extends OptionsOf<"XSUB"> {}
+/** What a XSUB socket can do (Readable, Writable) and its options, as properties. */
+export interface XSubscriber extends Readable, Writable, OptionsOf<"XSUB"> {}
 
 /**
  * An XSUB socket: subscribes by sending `\x01topic` and unsubscribes by
@@ -236,22 +244,21 @@ export interface XSubscriber extends OptionsOf<"XSUB"> {}
  * ```
  */
 export class XSubscriber extends Socket {
-  #pattern: XSubPattern;
   /** Makes an XSUB socket (linger defaults to 0). */
-  constructor(options: XSubscriberOptions = {}) {
-    let pattern: XSubPattern | undefined;
-    super("XSUB", (host) => (pattern = new XSubPattern(host, false)), options);
-    this.#pattern = pattern!;
+  constructor(options?: XSubscriberOptions) {
+    super(10, options);
   }
 
   /** Closes the socket (see {@linkcode Socket.close}) and frees its subscription table. */
   override close(): void {
     super.close();
-    this.#pattern.dispose();
+    (patternOf(this) as XSubPattern).dispose();
   }
 
   /** ZMQ_TOPICS_COUNT: number of distinct prefixes currently subscribed to. */
   get topicCount(): number {
-    return this.#pattern.topicCount;
+    return (patternOf(this) as XSubPattern).topicCount;
   }
 }
+
+defineSocketType({ name: "XSUB", makePattern: (host) => new XSubPattern(host, false) });

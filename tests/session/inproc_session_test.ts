@@ -6,6 +6,7 @@ import {
   Publisher,
   Pull,
   Push,
+  type Readable,
   Reply,
   Request,
   Router,
@@ -21,7 +22,7 @@ import { bytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 let counter = 0;
 const name = () => `inproc://test-${counter++}`;
 const texts = (frames: Uint8Array[]) => frames.map(text);
-const receive = (socket: Socket) => withTimeout(socket.receive(), 2000, `${socket.type} receive`);
+const receive = (socket: Socket & Readable) => withTimeout(socket.receive(), 2000, `${socket.type} receive`);
 
 Deno.test("inproc - Pair exchanges messages both ways", async () => {
   await using a = new Pair();

@@ -22,8 +22,8 @@ const ZAP = "inproc://zeromq.zap.01";
 function serve(
   handler: Reply,
   answer: (request: string[]) => FrameLike[],
-): { requests: Message[]; done: Promise<void> } {
-  const requests: Message[] = [];
+): { requests: Message[][]; done: Promise<void> } {
+  const requests: Message[][] = [];
   const done = (async () => {
     for await (const request of handler) {
       requests.push(request);
@@ -72,7 +72,7 @@ Deno.test("ZAP socket - a Router handler may answer concurrent handshakes out of
   const context = new Context();
   await using handler = new Router({ context });
   await handler.bind(ZAP);
-  const pending: Message[] = [];
+  const pending: Message[][] = [];
   const done = (async () => {
     while (pending.length < 2) pending.push(await handler.receive());
     for (const request of pending.reverse()) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Publisher, Subscriber, XPublisher, XSubscriber, ZmqError } from "../../mod.ts";
+import { Publisher, type Readable, Subscriber, type Writable, XPublisher, XSubscriber, ZmqError } from "../../mod.ts";
 import { bytes, sleep, text, waitFor, withTimeout } from "../_helpers.ts";
 import {
   CANCEL_WEATHER,
@@ -30,7 +30,7 @@ Deno.test("pubsub - Publisher keeps one set of topics per peer: subscribe twice,
   await pub.send(["weather", "rain"]);
   await pub.send("end");
   assert.deepEqual(await raw.message(), ["end"]);
-  await assert.rejects(pub.receive(), { code: "ENOTSUP" });
+  await assert.rejects((pub as unknown as Readable).receive(), { code: "ENOTSUP" }); // present at run time, as in zeromq.js
 });
 
 Deno.test("pubsub - a full subscriber's copies are dropped; send never waits", async () => {
@@ -140,8 +140,8 @@ Deno.test("pubsub - options: types, defaults and where they apply", async () => 
   assert.throws(() => new XPublisher({ verbose: 1 as unknown as boolean }), TypeError);
   assert.throws(() => sub.subscribe(42 as unknown as string), TypeError);
   assert.throws(() => xpub.verboser = "yes" as unknown as boolean, TypeError);
-  await assert.rejects(sub.send("x"), { code: "ENOTSUP" });
-  await assert.rejects(pub.receive(), { code: "ENOTSUP" });
+  await assert.rejects((sub as unknown as Writable).send("x"), { code: "ENOTSUP" }); // present at run time, as in zeromq.js
+  await assert.rejects((pub as unknown as Readable).receive(), { code: "ENOTSUP" }); // present at run time, as in zeromq.js
   assert.equal(pub.readable, false);
   assert.equal(sub.writable, false);
   assert.equal(xsub.writable, true);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Publisher, Subscriber, XPublisher } from "../../mod.ts";
+import { Publisher, Subscriber, type Writable, XPublisher } from "../../mod.ts";
 import { bytes, text, waitFor, withTimeout } from "../_helpers.ts";
 import {
   collect,
@@ -101,7 +101,7 @@ Deno.test("pubsub - Subscriber sends commands to 3.1 publishers, messages to 3.0
     await raw.write(frame(bytes("weather: still fine")));
     assert.deepEqual(await recvText(sub), ["weather: still fine"]);
   }
-  await assert.rejects(sub.send("x"), { code: "ENOTSUP" });
+  await assert.rejects((sub as unknown as Writable).send("x"), { code: "ENOTSUP" }); // present at run time, as in zeromq.js
 });
 
 Deno.test("pubsub - Subscriber resubscribes after the publisher restarts on the same port", async () => {
