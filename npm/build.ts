@@ -93,7 +93,9 @@ export async function checkCompatExports(mainNames: string[]): Promise<void> {
     ["v5_compat.ts", "npm/v5_compat.ts", "src/compat/_v6.ts"].map((file) => exportedNames(file)),
   );
   const differ = [...deno.filter((n) => !npm.includes(n)), ...npm.filter((n) => !deno.includes(n))];
-  if (differ.length > 0) throw new Error(`v5_compat.ts and npm/v5_compat.ts export different names: ${differ.join(", ")}`);
+  if (differ.length > 0) {
+    throw new Error(`v5_compat.ts and npm/v5_compat.ts export different names: ${differ.join(", ")}`);
+  }
   const notMain = v6.filter((n) => !mainNames.includes(n));
   if (notMain.length > 0) throw new Error(`src/compat/_v6.ts exports names mod.ts does not: ${notMain.join(", ")}`);
 }
@@ -146,7 +148,10 @@ async function bundle(deps: Map<string, string>): Promise<void> {
       throw new Error(`${file} mentions Deno.: the npm graph must not include runtime/deno.ts`);
     }
     if (external.length > 0) {
-      code = code.replace(V6_IMPORT, (_all, quote: string) => `${quote}./index.${format === "esm" ? "mjs" : "cjs"}${quote}`);
+      code = code.replace(
+        V6_IMPORT,
+        (_all, quote: string) => `${quote}./index.${format === "esm" ? "mjs" : "cjs"}${quote}`,
+      );
       if (/["'][^"']*\.ts["']/.test(code)) throw new Error(`${file} still imports a .ts file`);
     }
     await Deno.writeTextFile(out, mapNpmSpecifiers(code, deps));
@@ -236,6 +241,8 @@ async function manifest(deps: Map<string, string>): Promise<void> {
       },
       "./package.json": "./package.json",
     },
+    // TypeScript's old `moduleResolution: "node"` ignores `exports`; this points it at the subpath's types.
+    typesVersions: { "*": { "v5-compat": ["./types/cjs/npm/v5_compat.d.ts"] } },
     files: ["index.mjs", "index.cjs", "v5-compat.mjs", "v5-compat.cjs", "types/", "README.md"],
     sideEffects: true,
     engines: { node: ">=20" },

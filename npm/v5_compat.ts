@@ -26,6 +26,7 @@ export {
 } from "../src/compat/socket.ts";
 export { SHORT_OPTIONS as options } from "../src/compat/socket_options.ts";
 export { MONITOR_EVENTS as events } from "../src/compat/monitor.ts";
+export { Emitter, type Listener } from "../src/compat/emitter.ts";
 export { proxy } from "../src/compat/proxy.ts";
 export { Context } from "../src/compat/context.ts";
 export { type CurveKeypair, curveKeypair } from "../src/compat/curve_keypair.ts";

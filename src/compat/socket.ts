@@ -72,10 +72,10 @@ const TYPES: Readonly<Record<SocketType, TypeSpec>> = {
  *
  * @example Usage
  * ```ts
- * import { SOCKET_TYPES } from "./socket.ts";
+ * import { types } from "../../v5_compat.ts"; // SOCKET_TYPES
  * import assert from "node:assert/strict";
- * assert.equal(SOCKET_TYPES.router, 6);
- * assert.equal(SOCKET_TYPES.xrep, 6);
+ * assert.equal(types.router, 6);
+ * assert.equal(types.xrep, 6);
  * ```
  */
 export const SOCKET_TYPES: Readonly<Record<SocketType, number>> = Object.freeze(
@@ -344,7 +344,7 @@ export class Socket extends Emitter {
    * wait. After `close()` messages are dropped (a callback gets the error).
    */
   send(message: FrameLike | FrameLike[], flags?: number | null, callback?: Callback): this {
-    if (Array.isArray(message)) for (const frame of message) this.#partial.push(toFrame(frame));
+    if (Array.isArray(message)) { for (const frame of message) this.#partial.push(toFrame(frame)); }
     else this.#partial.push(toFrame(message));
     if (((flags ?? 0) & C.ZMQ_SNDMORE) !== 0) return this;
     const frames = this.#partial;
