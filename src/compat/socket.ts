@@ -236,10 +236,17 @@ export class Socket extends Emitter {
 
   // ---- endpoints -----------------------------------------------------------
 
-  /** Runs bind/unbind operations one after another. */
+  /** Runs bind/unbind operations one after another; the first starts at once (an inproc bind completes then). */
   #endpointOp(op: () => Promise<void>): Promise<void> {
+    const start = () => {
+      try {
+        return op();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    const result = this.#endpointOpsPending === 0 ? start() : this.#endpointOps.then(start);
     this.#endpointOpsPending++;
-    const result = this.#endpointOps.then(op);
     this.#endpointOps = result.then(
       () => void this.#endpointOpsPending--,
       () => void this.#endpointOpsPending--,
