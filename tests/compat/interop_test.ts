@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as zmq from "../../v5_compat.ts";
-import { bytes, HAS_LIBZMQ, hex, LibzmqPeer, text, unhex, withTimeout } from "../_helpers.ts";
+import { bytes, HAS_LIBZMQ, hex, LibzmqPeer, text, unhex } from "../_helpers.ts";
 
 const ignore = !HAS_LIBZMQ;
 const DEADLINE = 10_000;
