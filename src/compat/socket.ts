@@ -350,7 +350,12 @@ export class Socket extends Emitter {
    * `"error"`. Messages go out in order; while the socket is paused they
    * wait. After `close()` messages are dropped (a callback gets the error).
    */
-  send(message: FrameLike | FrameLike[], flags?: number | null, callback?: Callback): this {
+  send(message: FrameLike | FrameLike[], flags?: number | null, callback?: Callback): this;
+  /** `send(message, callback)`: the same without flags. */
+  send(message: FrameLike | FrameLike[], callback: Callback): this;
+  send(message: FrameLike | FrameLike[], flagsOrCallback?: number | null | Callback, maybeCallback?: Callback): this {
+    const callback = typeof flagsOrCallback === "function" ? flagsOrCallback : maybeCallback;
+    const flags = typeof flagsOrCallback === "function" ? 0 : flagsOrCallback;
     if (Array.isArray(message)) { for (const frame of message) this.#partial.push(toFrame(frame)); }
     else this.#partial.push(toFrame(message));
     if (((flags ?? 0) & C.ZMQ_SNDMORE) !== 0) return this;

@@ -95,7 +95,7 @@ for (const transport of ["inproc", "tcp"]) {
         };
         push.send("x", 0, cb);
         push.send(["y", "z"], undefined, cb);
-        push.send("w", null, cb);
+        push.send("w", cb); // zeromq 5 also took (message, callback)
       });
       await withTimeout(done, 5000, "callbacks");
       assert.deepEqual(results, [undefined, undefined, undefined]);
