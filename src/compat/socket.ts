@@ -84,7 +84,8 @@ export const SOCKET_TYPES: Readonly<Record<SocketType, number>> = Object.freeze(
 
 interface Outgoing {
   frames: V6Frame[];
-  callback: Callback | undefined;
+  /** The callbacks of the `send()` calls that made up the message (parts sent with ZMQ_SNDMORE may have one each). */
+  callbacks: Callback[];
 }
 
 function toFrame(value: FrameLike): V6Frame {
@@ -143,6 +144,7 @@ export class Socket extends Emitter {
   readonly #spec: TypeSpec;
   readonly #options: OptionTarget;
   #partial: V6Frame[] = [];
+  #partialCallbacks: Callback[] = [];
   readonly #outbox = new Deque<Outgoing>();
   readonly #held = new Deque<Uint8Array[]>();
   #paused = false;
@@ -346,7 +348,8 @@ export class Socket extends Emitter {
    * Queues a message: one frame, or an array of frames. With `ZMQ_SNDMORE`
    * in `flags` the frames wait for the rest of the message (the next `send`
    * without it). `callback` is called once the message is queued in the
-   * socket, or with the error; without a callback an error is emitted as
+   * socket, or with the error (the callbacks of its ZMQ_SNDMORE parts too);
+   * without a callback an error is emitted as
    * `"error"`. Messages go out in order; while the socket is paused they
    * wait. After `close()` messages are dropped (a callback gets the error).
    */
@@ -358,15 +361,17 @@ export class Socket extends Emitter {
     const flags = typeof flagsOrCallback === "function" ? 0 : flagsOrCallback;
     if (Array.isArray(message)) { for (const frame of message) this.#partial.push(toFrame(frame)); }
     else this.#partial.push(toFrame(message));
+    if (callback) this.#partialCallbacks.push(callback);
     if (((flags ?? 0) & C.ZMQ_SNDMORE) !== 0) return this;
-    const frames = this.#partial;
+    const out = { frames: this.#partial, callbacks: this.#partialCallbacks };
     this.#partial = [];
+    this.#partialCallbacks = [];
     if (this.#closed) {
-      // zeromq 5 dropped messages sent after close() silently; a callback still learns why (EBADF).
-      if (callback) this.#v6Send(frames).catch((err: Error) => callSafely(() => callback(err)));
+      // zeromq 5 dropped messages sent after close() silently; callbacks still learn why (EBADF).
+      if (out.callbacks.length > 0) this.#v6Send(out.frames).catch((err: Error) => this.#report(err, out.callbacks));
       return this;
     }
-    this.#outbox.push({ frames, callback });
+    this.#outbox.push(out);
     this.#kickWrite();
     return this;
   }
@@ -425,7 +430,7 @@ export class Socket extends Emitter {
       this.#owesReply = false;
       this.#kickRead();
     }
-    if (out.callback) callSafely(() => out.callback!());
+    for (const callback of out.callbacks) callSafely(() => callback());
   }
 
   #notSent(out: Outgoing, err: Error): void {
@@ -435,7 +440,7 @@ export class Socket extends Emitter {
     }
     // Sends cut short by close() are dropped silently, as in zeromq 5.
     if (this.#closed) return;
-    this.#report(err, out.callback);
+    this.#report(err, out.callbacks);
   }
 
   // ---- receiving -----------------------------------------------------------
@@ -517,10 +522,11 @@ export class Socket extends Emitter {
     callSafely(() => this.emit(event, ...args));
   }
 
-  /** An error goes to the callback, else to `"error"` listeners, else it is thrown (uncaught). */
-  #report(err: Error, callback: Callback | undefined): void {
-    if (callback) callSafely(() => callback(err));
-    else this.#emitSafely("error", err);
+  /** An error goes to the callbacks, else to `"error"` listeners, else it is thrown (uncaught). */
+  #report(err: Error, callbacks: Callback | Callback[] | undefined): void {
+    const list = callbacks === undefined ? [] : Array.isArray(callbacks) ? callbacks : [callbacks];
+    if (list.length === 0) this.#emitSafely("error", err);
+    for (const callback of list) callSafely(() => callback(err));
   }
 
   /**
@@ -585,6 +591,7 @@ export class Socket extends Emitter {
     this.#outbox.clear();
     this.#held.clear();
     this.#partial = [];
+    this.#partialCallbacks = [];
     this.#socket.close();
     return this;
   }

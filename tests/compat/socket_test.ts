@@ -106,6 +106,31 @@ for (const transport of ["inproc", "tcp"]) {
     }
   });
 
+  Deno.test(`socket (${transport}) - the callbacks of ZMQ_SNDMORE parts run when the whole message is queued`, async () => {
+    const pull = zmq.socket("pull");
+    const push = zmq.socket("push");
+    try {
+      await bound(pull, address());
+      push.connect(pull.last_endpoint!);
+      const got = messages(pull, 1);
+      const called: string[] = [];
+      const both = new Promise<void>((resolve) => {
+        push.send("head", zmq.ZMQ_SNDMORE, (err?: Error) => called.push(`head ${err}`));
+        assert.equal(called.length, 0);
+        push.send("tail", 0, (err?: Error) => {
+          called.push(`tail ${err}`);
+          resolve();
+        });
+      });
+      await withTimeout(both, 5000, "callbacks");
+      assert.deepEqual(called, ["head undefined", "tail undefined"]);
+      assert.deepEqual(await got, [["head", "tail"]]);
+    } finally {
+      push.close();
+      pull.close();
+    }
+  });
+
   Deno.test(`socket (${transport}) - REQ sends its next request only after the reply; REP replies in turn`, async () => {
     const rep = zmq.socket("rep");
     const req = zmq.socket("req");
