@@ -227,7 +227,7 @@ export class Socket extends Emitter {
     this.type = type;
     this.#spec = spec;
     this.#socket = spec.create();
-    this.#options = { socket: this.#socket, typeNumber: spec.number, receiveTimeout: -1 };
+    this.#options = { socket: this.#socket, typeNumber: spec.number, typeName: type, receiveTimeout: -1 };
     this.#kickRead();
   }
 

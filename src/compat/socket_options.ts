@@ -144,6 +144,8 @@ export interface OptionTarget {
   readonly socket: Socket;
   /** Its libzmq socket type number (ZMQ_TYPE). */
   readonly typeNumber: number;
+  /** Its zeromq 5 type name (`"dealer"`), for messages. */
+  readonly typeName: string;
   /**
    * ZMQ_RCVTIMEO as last set. It is kept here and not given to the v6
    * socket: zeromq 5 read only when a message was ready, so a receive
@@ -195,7 +197,7 @@ function v6Socket(target: OptionTarget): Record<string, unknown> {
 }
 
 function notAvailable(target: OptionTarget, name: string, what: string): Error {
-  return new Error(`${name} is not available on a ${target.socket.type} socket in zmq-ts (${what})`);
+  return new Error(`${name} is not available on a ${target.typeName} socket in zmq-ts (${what})`);
 }
 
 function subscription(value: unknown): string | Uint8Array {
@@ -215,7 +217,7 @@ function subscription(value: unknown): string | Uint8Array {
  * import { ZMQ_LINGER } from "./constants.ts";
  * import { Dealer } from "../../mod.ts";
  * import assert from "node:assert/strict";
- * const target = { socket: new Dealer(), typeNumber: 5, receiveTimeout: -1 };
+ * const target = { socket: new Dealer(), typeNumber: 5, typeName: "dealer", receiveTimeout: -1 };
  * setSocketOption(target, ZMQ_LINGER, 0);
  * setSocketOption(target, "identity", new TextEncoder().encode("me"));
  * assert.equal(getSocketOption(target, "linger"), 0);
@@ -277,7 +279,7 @@ export function setSocketOption(target: OptionTarget, option: number | string, v
  * import { ZMQ_EVENTS, ZMQ_IPV4ONLY, ZMQ_TYPE } from "./constants.ts";
  * import { Push } from "../../mod.ts";
  * import assert from "node:assert/strict";
- * const target = { socket: new Push(), typeNumber: 8, receiveTimeout: -1 };
+ * const target = { socket: new Push(), typeNumber: 8, typeName: "push", receiveTimeout: -1 };
  * assert.equal(getSocketOption(target, ZMQ_TYPE), 8);
  * assert.equal(getSocketOption(target, ZMQ_IPV4ONLY), 1);
  * assert.equal(typeof getSocketOption(target, ZMQ_EVENTS), "number");
