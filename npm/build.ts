@@ -12,7 +12,11 @@
  *    rewriting the `.ts` specifiers tsc leaves in them
  *    (microsoft/TypeScript#61037), once for `import` and once for `require`;
  * 5. writes `package.json` (name `zmq-ts`, version from `deno.json`,
- *    `exports` with import/require/types, no scripts) and a README.
+ *    `exports` with import/require/types, no scripts) and a README;
+ * 6. does the same for the `zmq-ts/v5-compat` entry (`npm/v5_compat.ts`, the
+ *    names of `v5_compat.ts`), bundled without the library itself: its
+ *    imports of `src/compat/_v6.ts` (names `mod.ts` exports, checked) become
+ *    imports of the main entry, so both entries share one library.
  *
  * Usage: `deno run -A npm/build.ts` (or `deno task npm:build`);
  * `--check-exports` only runs step 1.
@@ -62,6 +66,19 @@ export async function checkExports(): Promise<string[]> {
   return deno;
 }
 
+/** Fails unless `v5_compat.ts` and `npm/v5_compat.ts` export the same names, and `_v6.ts` only names of `mod.ts`. */
+export async function checkCompatExports(mainNames: string[]): Promise<void> {
+  const [deno, npm, v6] = await Promise.all(
+    ["v5_compat.ts", "npm/v5_compat.ts", "src/compat/_v6.ts"].map((file) => exportedNames(file)),
+  );
+  const differ = [...deno.filter((n) => !npm.includes(n)), ...npm.filter((n) => !deno.includes(n))];
+  if (differ.length > 0) {
+    throw new Error(`v5_compat.ts and npm/v5_compat.ts export different names: ${differ.join(", ")}`);
+  }
+  const notMain = v6.filter((n) => !mainNames.includes(n));
+  if (notMain.length > 0) throw new Error(`src/compat/_v6.ts exports names mod.ts does not: ${notMain.join(", ")}`);
+}
+
 /** `npm:name@1.2.3/sub/path` → `{ name, version, bare: "name/sub/path" }`. */
 function parseNpmSpecifier(specifier: string): { name: string; version: string; bare: string } {
   const m = /^npm:(@[^/@]+\/[^/@]+|[^/@]+)@([^/]+)(\/.*)?$/.exec(specifier);
@@ -80,24 +97,41 @@ function mapNpmSpecifiers(code: string, deps: Map<string, string>): string {
   });
 }
 
+/** Where the v5-compat bundle finds the v6 API: the main entry of the same format. */
+const V6_IMPORT = /(["'])[^"']*\/_v6\.ts\1/g;
+
 async function bundle(deps: Map<string, string>): Promise<void> {
-  for (const [format, file] of [["esm", "index.mjs"], ["cjs", "index.cjs"]]) {
+  const builds = [
+    { entry: "npm/mod.ts", format: "esm", file: "index.mjs", external: [] as string[] },
+    { entry: "npm/mod.ts", format: "cjs", file: "index.cjs", external: [] as string[] },
+    { entry: "npm/v5_compat.ts", format: "esm", file: "v5-compat.mjs", external: ["*/_v6.ts"] },
+    { entry: "npm/v5_compat.ts", format: "cjs", file: "v5-compat.cjs", external: ["*/_v6.ts"] },
+  ];
+  for (const { entry, format, file, external } of builds) {
     const out = new URL(file, DIST);
     await run(path(new URL("esbuild", BIN)), [
-      "npm/mod.ts",
+      entry,
       "--bundle",
       `--format=${format}`,
       "--platform=node",
       "--target=node20",
       "--external:node:*",
       "--external:npm:*",
+      ...external.map((e) => `--external:${e}`),
       "--legal-comments=none",
       "--log-level=warning",
       `--outfile=${path(out)}`,
     ]);
-    const code = await Deno.readTextFile(out);
+    let code = await Deno.readTextFile(out);
     if (/\bDeno\./.test(code)) {
       throw new Error(`${file} mentions Deno.: the npm graph must not include runtime/deno.ts`);
+    }
+    if (external.length > 0) {
+      code = code.replace(
+        V6_IMPORT,
+        (_all, quote: string) => `${quote}./index.${format === "esm" ? "mjs" : "cjs"}${quote}`,
+      );
+      if (/["'][^"']*\.ts["']/.test(code)) throw new Error(`${file} still imports a .ts file`);
     }
     await Deno.writeTextFile(out, mapNpmSpecifiers(code, deps));
   }
@@ -139,7 +173,7 @@ async function declarations(): Promise<void> {
           rootDir: "../..",
           outDir: "types/esm",
         },
-        files: ["../mod.ts"],
+        files: ["../mod.ts", "../v5_compat.ts"],
       },
       null,
       2,
@@ -180,9 +214,15 @@ async function manifest(deps: Map<string, string>): Promise<void> {
         import: { types: "./types/esm/npm/mod.d.ts", default: "./index.mjs" },
         require: { types: "./types/cjs/npm/mod.d.ts", default: "./index.cjs" },
       },
+      "./v5-compat": {
+        import: { types: "./types/esm/npm/v5_compat.d.ts", default: "./v5-compat.mjs" },
+        require: { types: "./types/cjs/npm/v5_compat.d.ts", default: "./v5-compat.cjs" },
+      },
       "./package.json": "./package.json",
     },
-    files: ["index.mjs", "index.cjs", "types/", "README.md"],
+    // TypeScript's old `moduleResolution: "node"` ignores `exports`; this points it at the subpath's types.
+    typesVersions: { "*": { "v5-compat": ["./types/cjs/npm/v5_compat.d.ts"] } },
+    files: ["index.mjs", "index.cjs", "v5-compat.mjs", "v5-compat.cjs", "types/", "README.md"],
     sideEffects: true,
     engines: { node: ">=20" },
     dependencies: Object.fromEntries([...deps].sort()),
@@ -199,7 +239,8 @@ async function manifest(deps: Map<string, string>): Promise<void> {
 
 if (import.meta.main) {
   const names = await checkExports();
-  console.log(`exports match: ${names.length} names in mod.ts and npm/mod.ts`);
+  await checkCompatExports(names);
+  console.log(`exports match: ${names.length} names in mod.ts and npm/mod.ts; v5_compat.ts and npm/v5_compat.ts agree`);
   if (!Deno.args.includes("--check-exports")) {
     await Deno.remove(DIST, { recursive: true }).catch(() => {});
     await Deno.mkdir(DIST, { recursive: true });

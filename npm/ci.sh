@@ -15,7 +15,7 @@ trap 'rm -rf "$scratch"' EXIT
 (cd npm/dist && npm pack --silent --pack-destination "$scratch" >/dev/null)
 tarball="$(ls "$scratch"/zmq-ts-*.tgz)"
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
-if tar -tzf "$tarball" | grep -Ev '^package/(index\.(mjs|cjs)|README\.md|package\.json|types/.*)$'; then
+if tar -tzf "$tarball" | grep -Ev '^package/((index|v5-compat)\.(mjs|cjs)|README\.md|package\.json|types/.*)$'; then
   echo "unexpected files in the tarball" >&2
   exit 1
 fi
@@ -32,6 +32,7 @@ JSON
 npm install --silent --no-audit --no-fund "$tarball"
 mkdir tests
 cp "$repo"/npm/tests/*.mjs tests/
+cp -r "$repo"/npm/tests/v5_programs tests/
 export ZMQ_TS_REPO="$repo"
 
 # The types resolve for import and require consumers (moduleResolution nodenext and bundler).
@@ -41,11 +42,18 @@ const pull: Pull = new Pull();
 const push = new Push({ sendHighWaterMark: 10 });
 const received: Promise<Message[]> = pull.receive();
 void push; void received;
+import * as v5 from "zmq-ts/v5-compat";
+const req: v5.Socket = v5.socket("req", { linger: 0 });
+req.on("message", (reply) => void reply);
+req.send(["a", 1], v5.ZMQ_SNDMORE, (err?: Error) => void err);
 TS
 cat > consumer.cts <<'TS'
 import zmq = require("zmq-ts");
 const router: zmq.Router = new zmq.Router({ mandatory: true });
 void router;
+import v5 = require("zmq-ts/v5-compat");
+const sub: v5.Socket = v5.createSocket("sub");
+sub.subscribe("topic");
 TS
 for resolution in nodenext bundler; do
   if [ "$resolution" = nodenext ]; then module=nodenext; files='"consumer.mts", "consumer.cts"'; else module=esnext; files='"consumer.mts"'; fi

@@ -57,6 +57,8 @@ function loadZeromq() {
 }
 
 const zeromq = loadZeromq();
+/** Whether Debian's pyzmq (and the repository's peer script) is available. */
+export const HAS_PYZMQ = hasPyzmq();
 /** Which libzmq peer this runtime uses, or null when none is available. */
 export const PEER_KIND = zeromq !== null ? "zeromq.js" : hasPyzmq() ? "pyzmq" : null;
 
@@ -95,6 +97,14 @@ class ZeromqPeer {
     this.socket.close();
     return Promise.resolve();
   }
+}
+
+/** A pyzmq (libzmq 4.3.4) socket of `type` with libzmq option names (values: numbers, or hex for bytes), or null without pyzmq. */
+export async function startPyzmqPeer(type, options = {}) {
+  if (!HAS_PYZMQ) return null;
+  const peer = new PythonPeer();
+  await peer.command({ op: "socket", type, options });
+  return peer;
 }
 
 class PythonPeer {
