@@ -330,6 +330,65 @@ export class OptionTable {
     default: false,
     types: ["PUB", "XPUB", "SUB", "XSUB"],
   };
+  /** ZMQ_SNDBUF: the kernel's send buffer size in bytes; -1 leaves the OS default (applied to udp and epgm sockets). */
+  static readonly sendBufferSize: OptionSpec<number> = { id: 11, wire: "Int32", check: int(-1), default: -1 };
+  /** ZMQ_RCVBUF: the kernel's receive buffer size in bytes; -1 leaves the OS default (applied to udp and epgm sockets). */
+  static readonly receiveBufferSize: OptionSpec<number> = { id: 12, wire: "Int32", check: int(-1), default: -1 };
+  /** ZMQ_AFFINITY: which of libzmq's I/O threads serve the socket (kept for compatibility: zmq-ts has no I/O threads). */
+  static readonly affinity: OptionSpec<number> = {
+    id: 4,
+    wire: "Uint64",
+    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    default: 0,
+  };
+  /** ZMQ_RATE: epgm's maximum send rate in kilobits per second. Default 100. */
+  static readonly rate: OptionSpec<number> = { id: 8, wire: "Int32", check: int(1), default: 100 };
+  /** ZMQ_RECOVERY_IVL: how long (ms) epgm keeps data to repair receivers' losses. Default 10000. */
+  static readonly recoveryInterval: OptionSpec<number> = { id: 9, wire: "Int32", check: int(0), default: 10000 };
+  /** ZMQ_MULTICAST_MAXTPDU: the largest epgm packet in bytes. Default 1500. */
+  static readonly multicastMaxTransportDataUnit: OptionSpec<number> = {
+    id: 84,
+    wire: "Int32",
+    check: int(1),
+    default: 1500,
+  };
+  /** ZMQ_TCP_ACCEPT_FILTER: accept TCP connections only from this address (libzmq's deprecated filter; null = all). */
+  static readonly tcpAcceptFilter: OptionSpec<string | null> = { id: 38, wire: "String", check: text, default: null };
+  /** ZMQ_TOS: the IP type-of-service of outgoing packets (kept for compatibility: the runtimes cannot set it). */
+  static readonly typeOfService: OptionSpec<number> = { id: 57, wire: "Uint32", check: int(0, 255), default: 0 };
+  /** ZMQ_SOCKS_PROXY: a SOCKS5 proxy (`host:port`) for connects; null = none. */
+  static readonly socksProxy: OptionSpec<string | null> = { id: 68, wire: "String", check: text, default: null };
+  /** ZMQ_TCP_MAXRT: ms TCP may retransmit before it gives up (kept for compatibility: the runtimes cannot set it). */
+  static readonly tcpMaxRetransmitTimeout: OptionSpec<number> = { id: 80, wire: "Int32", check: int(0), default: 0 };
+  /** ZMQ_VMCI_BUFFER_SIZE: the VMCI transport's buffer (kept for compatibility: there is no VMCI transport). */
+  static readonly vmciBufferSize: OptionSpec<number> = {
+    id: 85,
+    wire: "Uint64",
+    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    default: 65546,
+  };
+  /** ZMQ_VMCI_BUFFER_MIN_SIZE (kept for compatibility: there is no VMCI transport). */
+  static readonly vmciBufferMinSize: OptionSpec<number> = {
+    id: 86,
+    wire: "Uint64",
+    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    default: 128,
+  };
+  /** ZMQ_VMCI_BUFFER_MAX_SIZE (kept for compatibility: there is no VMCI transport). */
+  static readonly vmciBufferMaxSize: OptionSpec<number> = {
+    id: 87,
+    wire: "Uint64",
+    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    default: 262144,
+  };
+  /** ZMQ_VMCI_CONNECT_TIMEOUT (kept for compatibility: there is no VMCI transport). */
+  static readonly vmciConnectTimeout: OptionSpec<number> = { id: 88, wire: "Int32", check: int(-1), default: -1 };
+  /** ZMQ_BINDTODEVICE: bind the socket's connections to a network interface (kept for compatibility: not applied). */
+  static readonly interface: OptionSpec<string | null> = { id: 92, wire: "String", check: text, default: null };
+  /** ZMQ_ZAP_ENFORCE_DOMAIN: refuse ZAP replies for a domain other than the socket's (RFC 27 strictness). */
+  static readonly zapEnforceDomain: OptionSpec<boolean> = { id: 93, wire: "Bool", check: bool, default: false };
+  /** ZMQ_LOOPBACK_FASTPATH: a Windows-only fast path for loopback TCP (kept for compatibility: no effect). */
+  static readonly loopbackFastPath: OptionSpec<boolean> = { id: 94, wire: "Bool", check: bool, default: false };
   /** ZMQ_MULTICAST_HOPS: time-to-live of outgoing multicast packets (udp, epgm); 1 keeps them on the local network. */
   static readonly multicastHops: OptionSpec<
     number,
@@ -441,8 +500,9 @@ export function defaultOption<K extends OptionName>(type: SocketTypeName, name: 
 }
 
 /**
- * Every option a socket type has, with its default, as a plain object (the
- * socket's option store starts as this).
+ * Every option with its default for a socket type, as a plain object (the
+ * socket's option store starts as this): the type's own options, and the
+ * others at their defaults so that code shared by every type can read them.
  *
  * @example Usage
  * ```ts
@@ -450,12 +510,14 @@ export function defaultOption<K extends OptionName>(type: SocketTypeName, name: 
  * import assert from "node:assert/strict";
  * const pub = optionDefaults("PUB");
  * assert.equal(pub.noDrop, false);
- * assert.equal("mandatory" in pub, false);
+ * assert.equal(optionDefaults("SUB").linger, 0);
  * ```
  */
 export function optionDefaults<T extends SocketTypeName>(type: T): OptionsOf<T> {
   const values: Record<string, unknown> = Object.create(null);
-  for (const name of NAMES) if (optionApplies(type, name)) values[name] = defaultOption(type, name);
+  // Every option's default is there, also those the type does not have, so that code shared by all types
+  // (pipes, sessions) can read any option; only the type's own can be set.
+  for (const name of NAMES) values[name] = defaultOption(type, name);
   return values as OptionsOf<T>;
 }
 

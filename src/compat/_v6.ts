@@ -27,7 +27,8 @@ export { Pull } from "../sockets/pull.ts";
 export { Push } from "../sockets/push.ts";
 export { XPublisher } from "../sockets/x_publisher.ts";
 export { XSubscriber } from "../sockets/x_subscriber.ts";
-export { curveKeyPair } from "../curve_keys.ts";
+export { curveKeyPair } from "../mechanisms/curve_keys.ts";
+export type { Readable, Writable } from "../sockets/socket.ts";
 export { version } from "../version.ts";
 export type { SocketEvent } from "../events.ts";
 

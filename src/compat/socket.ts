@@ -140,7 +140,7 @@ function callSafely(fn: () => void): void {
 export class Socket extends Emitter {
   /** The type name given to the constructor, e.g. `"req"`. */
   readonly type: SocketType;
-  readonly #socket: v6.Socket;
+  readonly #socket: v6.Socket & v6.Readable & v6.Writable;
   readonly #spec: TypeSpec;
   readonly #options: OptionTarget;
   #partial: V6Frame[] = [];
@@ -226,7 +226,7 @@ export class Socket extends Emitter {
     if (spec.create === undefined) throw new Error(`Socket type ${type} is not supported by zmq-ts yet`);
     this.type = type;
     this.#spec = spec;
-    this.#socket = spec.create();
+    this.#socket = spec.create() as v6.Socket & v6.Readable & v6.Writable; // every v6 socket has both at run time
     this.#options = { socket: this.#socket, typeNumber: spec.number, typeName: type, receiveTimeout: -1 };
     this.#kickRead();
   }
