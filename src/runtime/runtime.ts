@@ -89,8 +89,8 @@ export class RuntimeError extends Error {
  * const conn = await runtime.connectTcp("127.0.0.1", 5555, {});
  * ```
  */
-export interface Runtime {
-  /** `"deno"`, `"node"`, `"bun"` or `"memory"`. */
+export interface Runtime extends WebSocketRuntime {
+  /** `"deno"`, `"node"`, `"bun"`, `"browser"` or `"memory"`. */
   readonly name: string;
   /** Connects over TCP. Rejects with a {@linkcode RuntimeError}. */
   connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn>;
@@ -129,4 +129,149 @@ export interface Runtime {
    * per call in Deno).
    */
   yieldToEventLoop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// WebSocket and TLS (ws:// and wss://). Additive: runtimes without them
+// leave the optional methods out.
+
+/** How a WebSocket connection ended. */
+export interface MessageConnClose {
+  /** The close code from the peer's close frame; 1005 if it had none, 1006 if no close frame came. */
+  code: number;
+  /** The close reason from the peer's close frame ("" if none). */
+  reason: string;
+}
+
+/** Receives what a {@linkcode MessageConn} reads. */
+export interface MessageHandler {
+  /**
+   * One whole binary message (fragments already joined). For ZWS: the flags
+   * byte, then the frame body. Valid forever: never overwritten later.
+   */
+  message(payload: Uint8Array): void;
+  /** Optional: a ping arrived (it has been answered already). Liveness only. */
+  ping?(payload: Uint8Array): void;
+  /** Optional: a pong arrived (the answer to {@linkcode MessageConn.ping}). */
+  pong?(payload: Uint8Array): void;
+  /**
+   * The connection ended, once. `error` is undefined for an orderly end (a
+   * close handshake, or EOF); otherwise it says what failed: a protocol
+   * violation by the peer (`WsFrameError` with the close code sent), a limit,
+   * or the underlying connection's failure (`RuntimeError`).
+   */
+  end(error: Error | undefined, close: MessageConnClose): void;
+}
+
+/**
+ * One open WebSocket: whole binary messages both ways, after the opening
+ * handshake agreed a subprotocol. The seam between ZWS and whatever carries
+ * it: zmq-ts's own RFC 6455 framing over a {@linkcode Conn}
+ * (`transports/ws/ws_stream.ts`, on Deno, Node and Bun, ws and wss), or a
+ * browser's `WebSocket` (`runtime/browser.ts`), which frames, masks and
+ * answers pings by itself.
+ *
+ * @example Usage
+ * ```ts ignore
+ * conn.start({ message: (payload) => console.log(payload), end: (error) => console.log("ended", error) });
+ * await conn.send([[new Uint8Array([0x00]), new TextEncoder().encode("hello")]]);
+ * ```
+ */
+export interface MessageConn {
+  /** The peer's address (`host:port`). */
+  readonly remoteAddress: string;
+  /** The peer's host without port. */
+  readonly remoteHost: string;
+  /** The subprotocol both sides agreed on, e.g. `ZWS2.0/NULL`. */
+  readonly protocol: string;
+  /** The request target: what the client asked for (`/zmq`). */
+  readonly path: string;
+  /**
+   * Whether {@linkcode MessageConn.ping} works and pongs are reported. A
+   * browser `WebSocket` answers the server's pings itself but can neither
+   * send pings nor see pongs: `false` there.
+   */
+  readonly canPing: boolean;
+  /**
+   * Starts delivering messages to `handler`. Messages that arrived since the
+   * handshake (a server's READY often comes with its 101) are delivered first.
+   */
+  start(handler: MessageHandler): void;
+  /**
+   * Stops reading (backpressure). A byte-stream connection stops reading its
+   * socket; a browser `WebSocket` cannot, so it holds what arrives until
+   * {@linkcode MessageConn.resume}.
+   */
+  pause(): void;
+  /** Starts reading again. */
+  resume(): void;
+  /**
+   * Sends binary messages in order; each message's payload is the
+   * concatenation of its parts (for ZWS: `[flags byte, body]`). Resolves once
+   * the parts may be reused and the connection is ready for more; rejects
+   * (`RuntimeError` `EPIPE`) once the connection is closing or failed.
+   */
+  send(messages: readonly (readonly Uint8Array[])[]): Promise<void>;
+  /** Sends a ping (at most 125 bytes). Throws a `RuntimeError` `ENOTSUP` when `canPing` is false. */
+  ping(payload?: Uint8Array): void;
+  /**
+   * Starts the close handshake (default code 1000), or ends at once if the
+   * handshake is over; the handler's `end` follows.
+   */
+  close(code?: number, reason?: string): void;
+  /** Resolves once the connection is closed and nothing more will be delivered. */
+  readonly closed: Promise<void>;
+}
+
+/** TLS connection options (libzmq's `ZMQ_WSS_TRUST_PEM`, `ZMQ_WSS_HOSTNAME`). */
+export interface TlsConnectOptions extends TcpConnectOptions {
+  /**
+   * PEM certificates of authorities to trust in addition to the runtime's
+   * own roots (Deno: its bundled roots; Node/Bun: `tls.rootCertificates`).
+   */
+  caCerts?: string[];
+  /**
+   * The name the server's certificate must be valid for, also sent as SNI
+   * (when it is not an IP address). Default: the host connected to.
+   */
+  serverName?: string;
+}
+
+/** TLS listening options (libzmq's `ZMQ_WSS_CERT_PEM`, `ZMQ_WSS_KEY_PEM`). */
+export interface TlsListenOptions {
+  /** The certificate chain, PEM, leaf first. */
+  cert: string;
+  /** The private key, PEM (PKCS#8, RSA or EC). */
+  key: string;
+}
+
+/** Options of {@linkcode WebSocketRuntime.connectWebSocket}. */
+export interface WebSocketConnectOptions {
+  /** Give up the connection and handshake after this many milliseconds (0 = no limit). */
+  timeout?: number;
+  /** The largest message accepted, in bytes (-1 = no limit); bigger ones end the connection with 1009. */
+  maxMessageSize?: number;
+}
+
+/**
+ * The optional WebSocket and TLS methods of a {@linkcode Runtime}. A
+ * runtime with `connectWebSocket` (a browser) carries ws/wss through it; the
+ * others carry ws over `connectTcp`/`listenTcp` and wss over
+ * `connectTls`/`listenTls`, with zmq-ts's own framing.
+ */
+export interface WebSocketRuntime {
+  /**
+   * Connects over TLS: the TCP connection, then the TLS handshake with the
+   * certificate checked against `serverName` (or the host). Rejects with a
+   * {@linkcode RuntimeError} (`ECONNREFUSED`, `ETIMEDOUT`, `EPROTO` for a
+   * TLS failure such as an untrusted certificate).
+   */
+  connectTls?(host: string, port: number, options: TlsConnectOptions): Promise<Conn>;
+  /** Listens over TLS with a certificate and key; port 0 picks a free port. */
+  listenTls?(host: string, port: number, options: TlsListenOptions): Promise<Listener>;
+  /**
+   * Opens a WebSocket to `url` (`ws://` or `wss://`) offering `protocols`, with
+   * the runtime's own WebSocket client. Rejects with a {@linkcode RuntimeError}.
+   */
+  connectWebSocket?(url: string, protocols: readonly string[], options: WebSocketConnectOptions): Promise<MessageConn>;
 }
