@@ -3,7 +3,8 @@
  * ({@linkcode MessageConn}) with its subprotocol agreed, on any runtime.
  *
  * - Connect: with a runtime that has `connectWebSocket` (a browser), through
- *   it; otherwise a TCP connection (`connectTcp`, or `connectTls` for wss) and
+ *   it, offering only the bare `ZWS2.0` a browser can name (so NULL only, in
+ *   RFC 45's mechanism-less profile); otherwise a TCP connection (`connectTcp`, or `connectTls` for wss) and
  *   zmq-ts's own opening handshake and framing (`ws_stream.ts`).
  * - Bind: a TCP or TLS listener; each accepted connection runs the server
  *   side of the handshake, choosing the subprotocol as libzmq does; a
@@ -22,7 +23,7 @@ import { RuntimeError } from "../../runtime/runtime.ts";
 import type { UpgradeRequest } from "./http_upgrade.ts";
 import { formatWsEndpoint, type WsEndpoint } from "./ws_address.ts";
 import { openWsClient, openWsServer } from "./ws_stream.ts";
-import { selectZwsProtocol, type ZwsMechanism, zwsOffer } from "./zws.ts";
+import { selectZwsProtocol, zwsBrowserOffer, type ZwsMechanism, zwsOffer } from "./zws.ts";
 
 /** Options of {@linkcode dialZws}. */
 export interface ZwsDialOptions {
@@ -103,13 +104,21 @@ function deadline(ms: number | undefined, what: string): { signal?: AbortSignal;
  * ```
  */
 export async function dialZws(endpoint: WsEndpoint, runtime: Runtime, options: ZwsDialOptions): Promise<MessageConn> {
-  const protocols = zwsOffer(options.mechanism);
   const maxMessageSize = payloadLimit(options.maxMessageSize);
   if (runtime.connectWebSocket) {
+    const protocols = zwsBrowserOffer(options.mechanism);
+    if (protocols.length === 0) {
+      throw new RuntimeError(
+        "ENOTSUP",
+        `A browser WebSocket cannot offer ${zwsOffer(options.mechanism).join(", ")}: subprotocol names with "/" ` +
+          "are not valid WebSocket tokens, so only the mechanism-less ZWS2.0 is possible from a page",
+      );
+    }
     const url = `${endpoint.transport}://${endpoint.hostHeader}:${endpoint.port}${endpoint.path}`;
     const timeout = (options.connectTimeout ?? 0) + (options.handshakeTimeout ?? 0);
     return runtime.connectWebSocket(url, protocols, { timeout, maxMessageSize });
   }
+  const protocols = zwsOffer(options.mechanism);
   let conn;
   if (endpoint.transport === "wss") {
     if (!runtime.connectTls) {

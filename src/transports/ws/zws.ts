@@ -82,6 +82,28 @@ export function zwsOffer(mechanism: ZwsMechanism): string[] {
 }
 
 /**
+ * The subprotocols a browser's `WebSocket` can offer for a mechanism: only
+ * bare `ZWS2.0`, for NULL; none for PLAIN and CURVE. A WebSocket subprotocol
+ * must be an HTTP token (RFC 6455 §4.1, the WHATWG WebSocket constructor),
+ * and `/` is not a token character, so browsers (Chromium, and Deno's
+ * `WebSocket`) throw a `SyntaxError` for `ZWS2.0/NULL`, `ZWS2.0/PLAIN` and
+ * `ZWS2.0/CURVE`. A page can therefore only speak the mechanism-less profile
+ * with libzmq: routing ids first, no READY, no socket-type check, no
+ * security (beyond wss).
+ *
+ * @example Usage
+ * ```ts
+ * import { zwsBrowserOffer } from "./zws.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(zwsBrowserOffer("NULL"), ["ZWS2.0"]);
+ * assert.deepEqual(zwsBrowserOffer("CURVE"), []);
+ * ```
+ */
+export function zwsBrowserOffer(mechanism: ZwsMechanism): string[] {
+  return zwsOffer(mechanism).filter((protocol) => !protocol.includes("/"));
+}
+
+/**
  * The server's choice among a client's offer, as libzmq makes it: the first
  * offered subprotocol that fits the server's own mechanism (`ZWS2.0/NULL` or
  * `ZWS2.0` for NULL, `ZWS2.0/PLAIN` for PLAIN, `ZWS2.0/CURVE` for CURVE;
