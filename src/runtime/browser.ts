@@ -56,6 +56,8 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export interface BrowserRuntimeOptions {
   /** The `WebSocket` class to use. Default: the global one, looked up at connect time. */
   WebSocket?: WebSocketConstructor;
+  /** ms to wait for the peer's answer to a close before ending anyway (default 1000). */
+  closeTimeout?: number;
 }
 
 const unsupported = (what: string): Promise<never> =>
@@ -95,10 +97,12 @@ class BrowserMessageConn implements MessageConn {
   #endClose: MessageConnClose | null = null;
   #delivered = false;
   #resolveClosed!: () => void;
+  #closeTimeout: number;
 
-  constructor(ws: WebSocket, url: URL, maxMessageSize: number) {
+  constructor(ws: WebSocket, url: URL, maxMessageSize: number, closeTimeout: number) {
     this.#ws = ws;
     this.#maxMessageSize = maxMessageSize;
+    this.#closeTimeout = closeTimeout;
     const port = url.port !== "" ? url.port : url.protocol === "wss:" ? "443" : "80";
     this.remoteHost = url.hostname.replace(/^\[(.*)\]$/, "$1");
     this.remoteAddress = `${url.hostname}:${port}`;
@@ -211,6 +215,14 @@ class BrowserMessageConn implements MessageConn {
   close(code = 1000, reason = ""): void {
     if (this.#ws.readyState >= 2 /* CLOSING */) return;
     this.#ws.close(closeCodeForScript(code), cutReason(reason));
+    // A peer may never answer the close (libzmq in bare ZWS2.0 mode does not): end anyway after a while.
+    // The browser keeps the TCP connection until it gives up; nothing more is delivered from it.
+    setTimeout(() => {
+      if (this.#ended) return;
+      this.#held = [];
+      this.#end(undefined, { code: 1006, reason: "" });
+      this.#resolveClosed();
+    }, this.#closeTimeout);
   }
 }
 
@@ -298,7 +310,9 @@ export function createBrowserRuntime(options: BrowserRuntimeOptions = {}): Runti
             return;
           }
           ws.onopen = null;
-          resolve(new BrowserMessageConn(ws, parsed, connectOptions.maxMessageSize ?? -1));
+          resolve(
+            new BrowserMessageConn(ws, parsed, connectOptions.maxMessageSize ?? -1, options.closeTimeout ?? 1000),
+          );
         };
       });
     },

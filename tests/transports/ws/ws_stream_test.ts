@@ -103,7 +103,10 @@ Deno.test("ws stream - a client offering no acceptable subprotocol gets an HTTP 
     await raw.write(upgradeRequest(protocols));
     const answer = text(await raw.readToEnd());
     assert.ok(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
-    await assert.rejects(server.nextAccepted(), (err: unknown) => err instanceof UpgradeError && err.code === "no-protocol");
+    await assert.rejects(
+      server.nextAccepted(),
+      (err: unknown) => err instanceof UpgradeError && err.code === "no-protocol",
+    );
   }
   // Our own client offering PLAIN to a NULL server.
   await assert.rejects(wsClient(server.port, { protocols: ["ZWS2.0/PLAIN"] }), (err: unknown) => {
@@ -118,7 +121,10 @@ Deno.test("ws stream - a non-HTTP peer (a ZMTP greeting) is refused at once", as
   await raw.write(new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1]));
   const answer = text(await raw.readToEnd());
   assert.ok(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
-  await assert.rejects(server.nextAccepted(), (err: unknown) => err instanceof UpgradeError && err.code === "malformed");
+  await assert.rejects(
+    server.nextAccepted(),
+    (err: unknown) => err instanceof UpgradeError && err.code === "malformed",
+  );
 });
 
 Deno.test("ws stream - a server that closes during the handshake (libzmq's refusal) is an UpgradeError 'refused'", async () => {
@@ -149,7 +155,11 @@ Deno.test("ws stream - protocol violations: close with the right code, end with 
   const cases: [string, Uint8Array, number][] = [
     ["an unmasked client frame", new Uint8Array([0x82, 0x01, 0x00]), CLOSE_PROTOCOL_ERROR],
     ["a text message", maskedFrame(OPCODE_TEXT, bytes("hi")), CLOSE_UNSUPPORTED_DATA],
-    ["a message over maxMessageSize", concat([encodeFrameHeader(OPCODE_BINARY, 5000, { mask: new Uint8Array(4) })]), CLOSE_MESSAGE_TOO_BIG],
+    [
+      "a message over maxMessageSize",
+      concat([encodeFrameHeader(OPCODE_BINARY, 5000, { mask: new Uint8Array(4) })]),
+      CLOSE_MESSAGE_TOO_BIG,
+    ],
     ["a bad opcode", new Uint8Array([0x83, 0x80, 0, 0, 0, 0]), CLOSE_PROTOCOL_ERROR],
   ];
   for (const [what, frame, code] of cases) {
@@ -166,7 +176,11 @@ Deno.test("ws stream - protocol violations: close with the right code, end with 
     const { sink, events } = recorder();
     new WsFrameDecoder({ masked: false }).feed(await raw.readToEnd(), sink);
     assert.equal(events.length, 1, what);
-    assert.deepEqual({ type: events[0].type, code: (events[0] as { code: number }).code }, { type: "close", code }, what);
+    assert.deepEqual(
+      { type: events[0].type, code: (events[0] as { code: number }).code },
+      { type: "close", code },
+      what,
+    );
   }
 });
 
@@ -189,10 +203,14 @@ Deno.test("ws stream - Deno's own WebSocket client accepts our server's handshak
   const received: Uint8Array[] = [];
   const closed = new Promise<CloseEvent>((resolve) => (ws.onclose = resolve));
   ws.onmessage = (e) => received.push(new Uint8Array(e.data as ArrayBuffer));
-  await withTimeout(new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  }), 5000, "open");
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    }),
+    5000,
+    "open",
+  );
   assert.equal(ws.protocol, "ZWS2.0");
   const accepted = new Inbox(await server.nextAccepted()).start();
   assert.equal(accepted.conn.path, "/deno");
