@@ -2,8 +2,12 @@
 
 import type { MessageConn, MessageConnClose } from "../../../src/runtime/runtime.ts";
 import { denoRuntime } from "../../../src/runtime/deno.ts";
-import { openWsClient, openWsServer, type WsServerOptions } from "../../../src/transports/ws/ws_stream.ts";
-import { type WsClientOptions } from "../../../src/transports/ws/ws_stream.ts";
+import {
+  openWsClient,
+  openWsServer,
+  type WsClientOptions,
+  type WsServerOptions,
+} from "../../../src/transports/ws/ws_stream.ts";
 import { withTimeout } from "../../_helpers.ts";
 
 /** Records what a MessageConn delivers; `next()` waits for the next message. */
