@@ -61,8 +61,9 @@ class DenoConn implements Conn {
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
     const addr = conn.remoteAddr;
-    if (addr.transport === "tcp") {
-      this.remoteHost = addr.hostname;
+    // A TLS connection made by Deno.startTls reports its address without `transport`.
+    if (addr.transport === "tcp" || "hostname" in addr) {
+      this.remoteHost = (addr as Deno.NetAddr).hostname;
       this.remoteAddress = `${formatHost(addr.hostname)}:${addr.port}`;
     } else {
       const path = (addr as Deno.UnixAddr).path ?? "";
