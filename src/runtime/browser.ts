@@ -30,7 +30,6 @@
  * @module
  */
 
-import { CLOSE_MESSAGE_TOO_BIG, CLOSE_UNSUPPORTED_DATA, WsFrameError } from "../transports/ws/frame.ts";
 import type {
   Conn,
   Listener,
@@ -38,9 +37,14 @@ import type {
   MessageConnClose,
   MessageHandler,
   Runtime,
+  RuntimeWebSocket,
   WebSocketConnectOptions,
 } from "./runtime.ts";
-import { RuntimeError } from "./runtime.ts";
+import { RuntimeError, WebSocketError } from "./runtime.ts";
+
+/** RFC 6455 close codes used here (the full list is in transports/ws/frame.ts, a layer above). */
+const CLOSE_UNSUPPORTED_DATA = 1003;
+const CLOSE_MESSAGE_TOO_BIG = 1009;
 
 /** `send()` waits while the browser holds more than this many unsent bytes. */
 export const SEND_BUFFER_HIGH = 4 * 1024 * 1024;
@@ -117,13 +121,16 @@ class BrowserMessageConn implements MessageConn {
   #arrived(data: unknown): void {
     if (this.#ended) return;
     if (typeof data === "string") {
-      this.#violation(new WsFrameError(CLOSE_UNSUPPORTED_DATA, "Text messages are not accepted, only binary ones"));
+      this.#violation(new WebSocketError(CLOSE_UNSUPPORTED_DATA, "Text messages are not accepted, only binary ones"));
       return;
     }
     const payload = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data as ArrayBufferLike);
     if (this.#maxMessageSize >= 0 && payload.length > this.#maxMessageSize) {
       this.#violation(
-        new WsFrameError(CLOSE_MESSAGE_TOO_BIG, `A message of ${payload.length} bytes, above ${this.#maxMessageSize}`),
+        new WebSocketError(
+          CLOSE_MESSAGE_TOO_BIG,
+          `A message of ${payload.length} bytes, above ${this.#maxMessageSize}`,
+        ),
       );
       return;
     }
@@ -131,7 +138,7 @@ class BrowserMessageConn implements MessageConn {
     else this.#handler.message(payload);
   }
 
-  #violation(error: WsFrameError): void {
+  #violation(error: WebSocketError): void {
     this.#endError = error;
     this.#held = [];
     this.#ws.close(closeCodeForScript(error.closeCode), cutReason(error.message));
@@ -239,6 +246,101 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
+class BrowserWebSocket implements RuntimeWebSocket {
+  #options: BrowserRuntimeOptions;
+
+  constructor(options: BrowserRuntimeOptions) {
+    this.#options = options;
+  }
+
+  connect(url: string, protocols: readonly string[], connectOptions: WebSocketConnectOptions): Promise<MessageConn> {
+    const Ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (typeof Ctor !== "function") return unsupported("WebSocket (this environment has no WebSocket class)");
+    let parsed: URL;
+    let ws: WebSocket;
+    try {
+      parsed = new URL(url);
+      ws = new Ctor(url, [...protocols]);
+    } catch (err) {
+      return Promise.reject(new RuntimeError("EINVAL", `Cannot open a WebSocket to ${url}: ${err}`, { cause: err }));
+    }
+    ws.binaryType = "arraybuffer";
+    const closeTimeout = this.#options.closeTimeout ?? 1000;
+    return new Promise<MessageConn>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const fail = (error: RuntimeError) => {
+        clearTimeout(timer);
+        ws.onopen = ws.onclose = ws.onerror = null;
+        if (ws.readyState < 2) ws.close();
+        reject(error);
+      };
+      if (connectOptions.timeout) {
+        timer = setTimeout(
+          () => fail(new RuntimeError("ETIMEDOUT", `WebSocket to ${url} not open after ${connectOptions.timeout} ms`)),
+          connectOptions.timeout,
+        );
+      }
+      ws.onerror = () => {}; // the close event that follows says it
+      ws.onclose = (event: CloseEvent) =>
+        fail(
+          new RuntimeError(
+            "ECONNREFUSED",
+            `WebSocket to ${url} failed (code ${event.code}): the connection or the upgrade was refused`,
+          ),
+        );
+      ws.onopen = () => {
+        clearTimeout(timer);
+        if (!protocols.includes(ws.protocol)) {
+          fail(
+            new RuntimeError("EPROTO", `The server at ${url} chose no offered subprotocol (${protocols.join(", ")})`),
+          );
+          return;
+        }
+        ws.onopen = null;
+        resolve(new BrowserMessageConn(ws, parsed, connectOptions.maxMessageSize ?? -1, closeTimeout));
+      };
+    });
+  }
+}
+
+class BrowserRuntime implements Runtime {
+  readonly name = "browser";
+  readonly abstractIpc = false;
+  readonly webSocket: RuntimeWebSocket;
+
+  constructor(options: BrowserRuntimeOptions) {
+    this.webSocket = new BrowserWebSocket(options);
+  }
+
+  connectTcp(): Promise<Conn> {
+    return unsupported("tcp://");
+  }
+
+  listenTcp(): Promise<Listener> {
+    return unsupported("Binding");
+  }
+
+  connectIpc(): Promise<Conn> {
+    return unsupported("ipc://");
+  }
+
+  listenIpc(): Promise<Listener> {
+    return unsupported("Binding");
+  }
+
+  removeFile(): Promise<void> {
+    return unsupported("The file system");
+  }
+
+  makeTempDir(): Promise<string> {
+    return unsupported("The file system");
+  }
+
+  yieldToEventLoop(): Promise<void> {
+    return yieldToEventLoop();
+  }
+}
+
 /**
  * Makes a browser runtime, optionally over a given `WebSocket` class.
  *
@@ -252,71 +354,7 @@ function yieldToEventLoop(): Promise<void> {
  * ```
  */
 export function createBrowserRuntime(options: BrowserRuntimeOptions = {}): Runtime {
-  return {
-    name: "browser",
-    abstractIpc: false,
-    connectTcp: (): Promise<Conn> => unsupported("tcp://"),
-    listenTcp: (): Promise<Listener> => unsupported("Binding"),
-    connectIpc: (): Promise<Conn> => unsupported("ipc://"),
-    listenIpc: (): Promise<Listener> => unsupported("Binding"),
-    removeFile: (): Promise<void> => unsupported("The file system"),
-    makeTempDir: (): Promise<string> => unsupported("The file system"),
-    yieldToEventLoop,
-    connectWebSocket(
-      url: string,
-      protocols: readonly string[],
-      connectOptions: WebSocketConnectOptions,
-    ): Promise<MessageConn> {
-      const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-      if (typeof Ctor !== "function") return unsupported("WebSocket (this environment has no WebSocket class)");
-      let parsed: URL;
-      let ws: WebSocket;
-      try {
-        parsed = new URL(url);
-        ws = new Ctor(url, [...protocols]);
-      } catch (err) {
-        return Promise.reject(new RuntimeError("EINVAL", `Cannot open a WebSocket to ${url}: ${err}`, { cause: err }));
-      }
-      ws.binaryType = "arraybuffer";
-      return new Promise<MessageConn>((resolve, reject) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const fail = (error: RuntimeError) => {
-          clearTimeout(timer);
-          ws.onopen = ws.onclose = ws.onerror = null;
-          if (ws.readyState < 2) ws.close();
-          reject(error);
-        };
-        if (connectOptions.timeout) {
-          timer = setTimeout(
-            () =>
-              fail(new RuntimeError("ETIMEDOUT", `WebSocket to ${url} not open after ${connectOptions.timeout} ms`)),
-            connectOptions.timeout,
-          );
-        }
-        ws.onerror = () => {}; // the close event that follows says it
-        ws.onclose = (event: CloseEvent) =>
-          fail(
-            new RuntimeError(
-              "ECONNREFUSED",
-              `WebSocket to ${url} failed (code ${event.code}): the connection or the upgrade was refused`,
-            ),
-          );
-        ws.onopen = () => {
-          clearTimeout(timer);
-          if (!protocols.includes(ws.protocol)) {
-            fail(
-              new RuntimeError("EPROTO", `The server at ${url} chose no offered subprotocol (${protocols.join(", ")})`),
-            );
-            return;
-          }
-          ws.onopen = null;
-          resolve(
-            new BrowserMessageConn(ws, parsed, connectOptions.maxMessageSize ?? -1, options.closeTimeout ?? 1000),
-          );
-        };
-      });
-    },
-  };
+  return new BrowserRuntime(options);
 }
 
 /**
@@ -326,7 +364,7 @@ export function createBrowserRuntime(options: BrowserRuntimeOptions = {}): Runti
  * ```ts
  * import { browserRuntime } from "./browser.ts";
  * import assert from "node:assert/strict";
- * assert.equal(typeof browserRuntime.connectWebSocket, "function");
+ * assert.equal(typeof browserRuntime.webSocket?.connect, "function");
  * await assert.rejects(browserRuntime.connectTcp("127.0.0.1", 1, {}), { code: "ENOTSUP" });
  * ```
  */

@@ -16,8 +16,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { setImmediate } from "node:timers";
 import tls from "node:tls";
+import { setImmediate } from "node:timers";
 import {
   type Conn,
   type ConnHandler,
@@ -25,9 +25,8 @@ import {
   type Runtime,
   RuntimeError,
   type TcpConnectOptions,
-  type TlsConnectOptions,
-  type TlsListenOptions,
 } from "./runtime.ts";
+import type { RuntimeTls, TlsConnectOptions, TlsListenOptions } from "./runtime.ts";
 
 const IS_BUN = typeof process.versions.bun === "string";
 
@@ -239,6 +238,83 @@ class NodeListener implements Listener {
   }
 }
 
+// ---------------------------------------------------------------------------
+// TLS (wss://): node:tls.
+// ---------------------------------------------------------------------------
+
+function tlsConnect(options: tls.ConnectionOptions, timeout: number): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect(options);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onError = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    socket.once("error", onError);
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      socket.off("error", onError);
+      resolve(socket);
+    });
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        socket.destroy();
+        reject(new RuntimeError("ETIMEDOUT", `TLS connect timed out after ${timeout} ms`));
+      }, timeout);
+    }
+  });
+}
+
+/** Network failures keep their errno code; certificate and TLS protocol failures become EPROTO. */
+function mapTlsError(err: unknown, what: string): RuntimeError {
+  const e = mapError(err, what);
+  const code = (err as { code?: unknown })?.code;
+  return e.code === "EIO" && code !== undefined ? new RuntimeError("EPROTO", e.message, { cause: err }) : e;
+}
+
+class NodeTls implements RuntimeTls {
+  async connect(host: string, port: number, options: TlsConnectOptions): Promise<Conn> {
+    const serverName = options.serverName ?? host;
+    let socket: tls.TLSSocket;
+    try {
+      socket = await tlsConnect({
+        host,
+        port,
+        // SNI carries names only (RFC 6066); the certificate is checked against serverName either way.
+        servername: net.isIP(serverName) ? undefined : serverName,
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(serverName, cert),
+        // In addition to the system roots, as Deno does.
+        ca: options.caCerts ? [...tls.rootCertificates, ...options.caCerts] : undefined,
+      }, options.timeout ?? 0);
+    } catch (err) {
+      throw mapTlsError(err, `TLS connect to ${formatHost(host)}:${port} (${serverName}) failed`);
+    }
+    socket.setNoDelay(true);
+    if (options.keepAlive) socket.setKeepAlive(true);
+    return new NodeConn(socket, null);
+  }
+
+  async listen(host: string, port: number, options: TlsListenOptions): Promise<Listener> {
+    let server: tls.Server;
+    try {
+      server = tls.createServer({ cert: options.cert, key: options.key });
+    } catch (err) {
+      throw new RuntimeError("EINVAL", `Cannot use the TLS certificate or key: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    // A client that fails the TLS handshake is dropped by Node; nothing reaches zmq-ts.
+    server.on("tlsClientError", () => {});
+    try {
+      await listen(server, { host, port, backlog: 100, ipv6Only: false });
+    } catch (err) {
+      throw mapError(err, `Listen (TLS) on ${formatHost(host)}:${port} failed`);
+    }
+    return new NodeListener(server, null, "secureConnection");
+  }
+}
+
 function listen(server: net.Server, options: net.ListenOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -272,39 +348,6 @@ function connect(options: net.NetConnectOpts, timeout: number): Promise<net.Sock
       }, timeout);
     }
   });
-}
-
-// --- TLS (wss://) ---------------------------------------------------------
-
-function tlsConnect(options: tls.ConnectionOptions, timeout: number): Promise<tls.TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect(options);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onError = (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    socket.once("error", onError);
-    socket.once("secureConnect", () => {
-      clearTimeout(timer);
-      socket.off("error", onError);
-      resolve(socket);
-    });
-    if (timeout > 0) {
-      timer = setTimeout(() => {
-        socket.destroy();
-        reject(new RuntimeError("ETIMEDOUT", `TLS connect timed out after ${timeout} ms`));
-      }, timeout);
-    }
-  });
-}
-
-/** Network failures keep their errno code; certificate and TLS protocol failures become EPROTO. */
-function mapTlsError(err: unknown, what: string): RuntimeError {
-  const e = mapError(err, what);
-  const code = (err as { code?: unknown })?.code;
-  return e.code === "EIO" && code !== undefined ? new RuntimeError("EPROTO", e.message, { cause: err }) : e;
 }
 
 /**
@@ -346,46 +389,6 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
     return new NodeListener(server, null);
   }
 
-  async connectTls(host: string, port: number, options: TlsConnectOptions): Promise<Conn> {
-    const serverName = options.serverName ?? host;
-    let socket: tls.TLSSocket;
-    try {
-      socket = await tlsConnect({
-        host,
-        port,
-        // SNI carries names only (RFC 6066); the certificate is checked against serverName either way.
-        servername: net.isIP(serverName) ? undefined : serverName,
-        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(serverName, cert),
-        // In addition to the system roots, as Deno does.
-        ca: options.caCerts ? [...tls.rootCertificates, ...options.caCerts] : undefined,
-      }, options.timeout ?? 0);
-    } catch (err) {
-      throw mapTlsError(err, `TLS connect to ${formatHost(host)}:${port} (${serverName}) failed`);
-    }
-    socket.setNoDelay(true);
-    if (options.keepAlive) socket.setKeepAlive(true);
-    return new NodeConn(socket, null);
-  }
-
-  async listenTls(host: string, port: number, options: TlsListenOptions): Promise<Listener> {
-    let server: tls.Server;
-    try {
-      server = tls.createServer({ cert: options.cert, key: options.key });
-    } catch (err) {
-      throw new RuntimeError("EINVAL", `Cannot use the TLS certificate or key: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    // A client that fails the TLS handshake is dropped by Node; nothing reaches zmq-ts.
-    server.on("tlsClientError", () => {});
-    try {
-      await listen(server, { host, port, backlog: 100, ipv6Only: false });
-    } catch (err) {
-      throw mapError(err, `Listen (TLS) on ${formatHost(host)}:${port} failed`);
-    }
-    return new NodeListener(server, null, "secureConnection");
-  }
-
   async connectIpc(path: string): Promise<Conn> {
     try {
       return new NodeConn(await connect({ path }, 0), showPath(path));
@@ -403,6 +406,8 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
     }
     return new NodeListener(server, path);
   }
+
+  readonly tls: RuntimeTls = new NodeTls();
 
   async removeFile(path: string): Promise<void> {
     try {

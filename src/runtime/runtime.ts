@@ -68,72 +68,13 @@ export interface TcpConnectOptions {
   keepAlive?: boolean;
 }
 
-/** A failure of the runtime, mapped to an errno-like code. */
-export class RuntimeError extends Error {
-  /** `ECONNREFUSED`, `EADDRINUSE`, `ETIMEDOUT`, `ENOENT`, `EACCES`, `EADDRNOTAVAIL`, ... */
-  readonly code: string;
-
-  /** Wraps a runtime failure. */
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "RuntimeError";
-    this.code = code;
-  }
-}
-
-/**
- * What zmq-ts needs from a JavaScript runtime.
- *
- * @example Usage
- * ```ts ignore
- * const conn = await runtime.connectTcp("127.0.0.1", 5555, {});
- * ```
- */
-export interface Runtime extends WebSocketRuntime {
-  /** `"deno"`, `"node"`, `"bun"`, `"browser"` or `"memory"`. */
-  readonly name: string;
-  /** Connects over TCP. Rejects with a {@linkcode RuntimeError}. */
-  connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn>;
-  /** Listens on TCP; port 0 picks a free port. */
-  listenTcp(host: string, port: number): Promise<Listener>;
-  /** Connects to a Unix domain socket (`\0name` for an abstract name). */
-  connectIpc(path: string): Promise<Conn>;
-  /** Listens on a Unix domain socket path. */
-  listenIpc(path: string): Promise<Listener>;
-  /** Removes a file if it exists (a stale ipc socket); never throws for a missing file. */
-  removeFile(path: string): Promise<void>;
-  /** Makes a fresh private directory for `ipc://*` endpoints and returns its path. */
-  makeTempDir(): Promise<string>;
-  /**
-   * Whether {@linkcode Runtime.connectIpc}/{@linkcode Runtime.listenIpc} address
-   * a Linux abstract name `\0name` with exactly that many bytes, as libzmq's
-   * `ipc://@name` does. Absent means yes; `false` makes `ipc://@name` ENOTSUP.
-   */
-  readonly abstractIpc?: boolean;
-  /**
-   * Turns the bytes of a received frame into the runtime's native byte type
-   * without copying them (on Node and Bun a `Buffer` view of the same memory,
-   * as zeromq.js users expect). Absent means frames stay as they are.
-   */
-  nativeFrame?(bytes: Uint8Array): Uint8Array;
-  /**
-   * Optional: allocates a large frame body that the decoder fills entirely
-   * before handing it out (so it may skip zero-filling; on Node a `Buffer`).
-   */
-  allocate?(size: number): Uint8Array;
-  /**
-   * Resolves after the event loop has had a turn (timers and I/O ran), as
-   * cheaply as the runtime allows. Used so that a socket whose sends never
-   * block (a Publisher dropping, a Router, no high-water mark) cannot starve
-   * the I/O it depends on. `setTimeout(0)` is too slow for this (about 2 ms
-   * per call in Deno).
-   */
-  yieldToEventLoop(): Promise<void>;
-}
-
 // ---------------------------------------------------------------------------
-// WebSocket and TLS (ws:// and wss://). Additive: runtimes without them
-// leave the optional methods out.
+// WebSocket and TLS (ws:// and wss://). Optional parts of the runtime:
+// `Runtime.tls` is absent where there is no TLS, `Runtime.webSocket` where the
+// runtime has no WebSocket client of its own that zmq-ts should use (only the
+// browser adapter has one; Deno, Node and Bun frame WebSockets themselves
+// over TCP or TLS, in src/transports/ws/).
+// ---------------------------------------------------------------------------
 
 /** How a WebSocket connection ended. */
 export interface MessageConnClose {
@@ -157,8 +98,8 @@ export interface MessageHandler {
   /**
    * The connection ended, once. `error` is undefined for an orderly end (a
    * close handshake, or EOF); otherwise it says what failed: a protocol
-   * violation by the peer (`WsFrameError` with the close code sent), a limit,
-   * or the underlying connection's failure (`RuntimeError`).
+   * violation by the peer or a limit ({@linkcode WebSocketError}, with the
+   * close code sent), or the connection's failure ({@linkcode RuntimeError}).
    */
   end(error: Error | undefined, close: MessageConnClose): void;
 }
@@ -209,18 +150,47 @@ export interface MessageConn {
    * Sends binary messages in order; each message's payload is the
    * concatenation of its parts (for ZWS: `[flags byte, body]`). Resolves once
    * the parts may be reused and the connection is ready for more; rejects
-   * (`RuntimeError` `EPIPE`) once the connection is closing or failed.
+   * ({@linkcode RuntimeError} `EPIPE`) once the connection is closing or failed.
    */
   send(messages: readonly (readonly Uint8Array[])[]): Promise<void>;
-  /** Sends a ping (at most 125 bytes). Throws a `RuntimeError` `ENOTSUP` when `canPing` is false. */
+  /** Sends a ping (at most 125 bytes). Throws a {@linkcode RuntimeError} `ENOTSUP` when `canPing` is false. */
   ping(payload?: Uint8Array): void;
   /**
-   * Starts the close handshake (default code 1000), or ends at once if the
-   * handshake is over; the handler's `end` follows.
+   * Starts the close handshake (default code 1000); the handler's `end`
+   * follows once the peer answered, or after a timeout if it does not.
    */
   close(code?: number, reason?: string): void;
   /** Resolves once the connection is closed and nothing more will be delivered. */
   readonly closed: Promise<void>;
+}
+
+/**
+ * A WebSocket peer broke RFC 6455 or a limit (a text message for ZWS, a
+ * message over `maxMessageSize`, a bad frame). `closeCode` is the status
+ * sent in the close frame before the connection was dropped (1002, 1003,
+ * 1007, 1009).
+ *
+ * @example Usage
+ * ```ts
+ * import { WebSocketError } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ * const err = new WebSocketError(1009, "A message of 2000 bytes, above 1000");
+ * assert.equal(err.closeCode, 1009);
+ * assert.equal(err.code, "EPROTO");
+ * ```
+ */
+export class WebSocketError extends Error {
+  /** The close code that describes the violation. */
+  readonly closeCode: number;
+  /** Always `EPROTO`, like the other protocol failures of a runtime. */
+  readonly code = "EPROTO";
+
+  /** Makes an error with the close code to answer with. */
+  constructor(closeCode: number, message: string) {
+    super(message);
+    this.name = "WebSocketError";
+    this.closeCode = closeCode;
+  }
 }
 
 /** TLS connection options (libzmq's `ZMQ_WSS_TRUST_PEM`, `ZMQ_WSS_HOSTNAME`). */
@@ -245,33 +215,123 @@ export interface TlsListenOptions {
   key: string;
 }
 
-/** Options of {@linkcode WebSocketRuntime.connectWebSocket}. */
+/**
+ * TLS streams of a runtime: the same {@linkcode Conn} and
+ * {@linkcode Listener} as TCP, encrypted.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const conn = await runtime.tls!.connect("127.0.0.1", 443, { caCerts: [ca], serverName: "localhost" });
+ * const listener = await runtime.tls!.listen("0.0.0.0", 443, { cert, key });
+ * ```
+ */
+export interface RuntimeTls {
+  /**
+   * Connects over TLS: the TCP connection, then the TLS handshake with the
+   * certificate checked against `serverName` (or the host). Rejects with a
+   * {@linkcode RuntimeError} (`ECONNREFUSED`, `ETIMEDOUT`, `EPROTO` for a TLS
+   * failure such as an untrusted certificate or a wrong name).
+   */
+  connect(host: string, port: number, options: TlsConnectOptions): Promise<Conn>;
+  /**
+   * Listens over TLS with a certificate and key; port 0 picks a free port.
+   * Rejects with `EINVAL` for a certificate or key that cannot be used. A
+   * client that fails the TLS handshake never reaches `start`'s `onConn`
+   * as a working connection (its first read fails, or it is dropped).
+   */
+  listen(host: string, port: number, options: TlsListenOptions): Promise<Listener>;
+}
+
+/** Options of {@linkcode RuntimeWebSocket.connect}. */
 export interface WebSocketConnectOptions {
-  /** Give up the connection and handshake after this many milliseconds (0 = no limit). */
+  /** Give up the connection and handshake after this many milliseconds (0 or absent = no limit). */
   timeout?: number;
-  /** The largest message accepted, in bytes (-1 = no limit); bigger ones end the connection with 1009. */
+  /** The largest message accepted, in bytes (-1 or absent = no limit); bigger ones end the connection with 1009. */
   maxMessageSize?: number;
 }
 
 /**
- * The optional WebSocket and TLS methods of a {@linkcode Runtime}. A
- * runtime with `connectWebSocket` (a browser) carries ws/wss through it; the
- * others carry ws over `connectTcp`/`listenTcp` and wss over
- * `connectTls`/`listenTls`, with zmq-ts's own framing.
+ * A runtime's own WebSocket client (the browser adapter's). Where it is
+ * present, ws:// and wss:// connect through it instead of TCP.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const conn = await runtime.webSocket!.connect("ws://127.0.0.1:5555/", ["ZWS2.0"], {});
+ * ```
  */
-export interface WebSocketRuntime {
+export interface RuntimeWebSocket {
   /**
-   * Connects over TLS: the TCP connection, then the TLS handshake with the
-   * certificate checked against `serverName` (or the host). Rejects with a
-   * {@linkcode RuntimeError} (`ECONNREFUSED`, `ETIMEDOUT`, `EPROTO` for a
-   * TLS failure such as an untrusted certificate).
+   * Opens a WebSocket to `url` (`ws://` or `wss://`) offering `protocols`.
+   * Rejects with a {@linkcode RuntimeError} (`ECONNREFUSED` for any failure
+   * to connect or upgrade, `ETIMEDOUT`, `EPROTO` when the server chose no
+   * offered subprotocol, `EINVAL` for a bad URL or protocol name).
    */
-  connectTls?(host: string, port: number, options: TlsConnectOptions): Promise<Conn>;
-  /** Listens over TLS with a certificate and key; port 0 picks a free port. */
-  listenTls?(host: string, port: number, options: TlsListenOptions): Promise<Listener>;
+  connect(url: string, protocols: readonly string[], options: WebSocketConnectOptions): Promise<MessageConn>;
+}
+
+/** A failure of the runtime, mapped to an errno-like code. */
+export class RuntimeError extends Error {
+  /** `ECONNREFUSED`, `EADDRINUSE`, `ETIMEDOUT`, `ENOENT`, `EACCES`, `EADDRNOTAVAIL`, ... */
+  readonly code: string;
+
+  /** Wraps a runtime failure. */
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RuntimeError";
+    this.code = code;
+  }
+}
+
+/**
+ * What zmq-ts needs from a JavaScript runtime.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const conn = await runtime.connectTcp("127.0.0.1", 5555, {});
+ * ```
+ */
+export interface Runtime {
+  /** `"deno"`, `"node"`, `"bun"`, `"browser"` or `"memory"`. */
+  readonly name: string;
+  /** Connects over TCP. Rejects with a {@linkcode RuntimeError}. */
+  connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn>;
+  /** Listens on TCP; port 0 picks a free port. */
+  listenTcp(host: string, port: number): Promise<Listener>;
+  /** Connects to a Unix domain socket (`\0name` for an abstract name). */
+  connectIpc(path: string): Promise<Conn>;
+  /** Listens on a Unix domain socket path. */
+  listenIpc(path: string): Promise<Listener>;
+  /** Removes a file if it exists (a stale ipc socket); never throws for a missing file. */
+  removeFile(path: string): Promise<void>;
+  /** Makes a fresh private directory for `ipc://*` endpoints and returns its path. */
+  makeTempDir(): Promise<string>;
+  /** TLS streams (wss://); absent where the runtime has none. */
+  readonly tls?: RuntimeTls;
+  /** The runtime's own WebSocket client, used for ws:// and wss:// where present (browsers). */
+  readonly webSocket?: RuntimeWebSocket;
   /**
-   * Opens a WebSocket to `url` (`ws://` or `wss://`) offering `protocols`, with
-   * the runtime's own WebSocket client. Rejects with a {@linkcode RuntimeError}.
+   * Whether {@linkcode Runtime.connectIpc}/{@linkcode Runtime.listenIpc} address
+   * a Linux abstract name `\0name` with exactly that many bytes, as libzmq's
+   * `ipc://@name` does. Absent means yes; `false` makes `ipc://@name` ENOTSUP.
    */
-  connectWebSocket?(url: string, protocols: readonly string[], options: WebSocketConnectOptions): Promise<MessageConn>;
+  readonly abstractIpc?: boolean;
+  /**
+   * Turns the bytes of a received frame into the runtime's native byte type
+   * without copying them (on Node and Bun a `Buffer` view of the same memory,
+   * as zeromq.js users expect). Absent means frames stay as they are.
+   */
+  nativeFrame?(bytes: Uint8Array): Uint8Array;
+  /**
+   * Optional: allocates a large frame body that the decoder fills entirely
+   * before handing it out (so it may skip zero-filling; on Node a `Buffer`).
+   */
+  allocate?(size: number): Uint8Array;
+  /**
+   * Resolves after the event loop has had a turn (timers and I/O ran), as
+   * cheaply as the runtime allows. Used so that a socket whose sends never
+   * block (a Publisher dropping, a Router, no high-water mark) cannot starve
+   * the I/O it depends on. `setTimeout(0)` is too slow for this (about 2 ms
+   * per call in Deno).
+   */
+  yieldToEventLoop(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { browserRuntime, createBrowserRuntime } from "../../src/runtime/browser.ts";
 import { denoRuntime } from "../../src/runtime/deno.ts";
 import { type MessageConn, RuntimeError } from "../../src/runtime/runtime.ts";
-import { CLOSE_MESSAGE_TOO_BIG, CLOSE_UNSUPPORTED_DATA, WsFrameError } from "../../src/transports/ws/frame.ts";
+import { CLOSE_MESSAGE_TOO_BIG, CLOSE_UNSUPPORTED_DATA, WebSocketError } from "../../src/transports/ws/frame.ts";
 import { encodeUpgradeResponse, HttpHeadReader, parseUpgradeRequest } from "../../src/transports/ws/http_upgrade.ts";
 import { parseWsEndpoint } from "../../src/transports/ws/ws_address.ts";
 import { listenZws } from "../../src/transports/ws/ws_transport.ts";
@@ -45,15 +45,14 @@ Deno.test("browser runtime - everything but WebSocket connects is ENOTSUP", asyn
   await assert.rejects(browserRuntime.listenIpc("/tmp/x"), isCode("ENOTSUP"));
   await assert.rejects(browserRuntime.removeFile("/tmp/x"), isCode("ENOTSUP"));
   await assert.rejects(browserRuntime.makeTempDir(), isCode("ENOTSUP"));
-  assert.equal(browserRuntime.connectTls, undefined);
-  assert.equal(browserRuntime.listenTls, undefined);
+  assert.equal(browserRuntime.tls, undefined);
   await browserRuntime.yieldToEventLoop();
   // Without a WebSocket class at all (Node 20): a clear ENOTSUP, not a ReferenceError.
   const none = createBrowserRuntime({ WebSocket: undefined });
   const saved = globalThis.WebSocket;
   try {
     (globalThis as { WebSocket?: unknown }).WebSocket = undefined;
-    await assert.rejects(none.connectWebSocket!("ws://127.0.0.1:1/", ["ZWS2.0"], {}), isCode("ENOTSUP"));
+    await assert.rejects(none.webSocket!.connect("ws://127.0.0.1:1/", ["ZWS2.0"], {}), isCode("ENOTSUP"));
   } finally {
     globalThis.WebSocket = saved;
   }
@@ -65,7 +64,7 @@ Deno.test("browser runtime - a WebSocket to our ZWS server: messages, held while
   listener.start(accepted.resolve, accepted.reject);
   try {
     const page = new Inbox(
-      await browserRuntime.connectWebSocket!(`ws://127.0.0.1:${listener.port}/zmq`, ["ZWS2.0"], {}),
+      await browserRuntime.webSocket!.connect(`ws://127.0.0.1:${listener.port}/zmq`, ["ZWS2.0"], {}),
     );
     assert.equal(page.conn.protocol, "ZWS2.0");
     assert.equal(page.conn.path, "/zmq");
@@ -98,17 +97,17 @@ Deno.test("browser runtime - a WebSocket to our ZWS server: messages, held while
 Deno.test("browser runtime - text messages and oversized messages end the connection", async () => {
   {
     await using server = denoServer((socket) => (socket.onopen = () => socket.send("a text message")));
-    const page = new Inbox(await browserRuntime.connectWebSocket!(server.url, ["ZWS2.0"], {})).start();
+    const page = new Inbox(await browserRuntime.webSocket!.connect(server.url, ["ZWS2.0"], {})).start();
     const { error } = await page.ended;
-    assert.ok(error instanceof WsFrameError && error.closeCode === CLOSE_UNSUPPORTED_DATA, String(error));
+    assert.ok(error instanceof WebSocketError && error.closeCode === CLOSE_UNSUPPORTED_DATA, String(error));
     await page.conn.closed;
   }
   {
     await using server = denoServer((socket) => (socket.onopen = () => socket.send(new Uint8Array(2000))));
-    const page = new Inbox(await browserRuntime.connectWebSocket!(server.url, ["ZWS2.0"], { maxMessageSize: 1000 }))
+    const page = new Inbox(await browserRuntime.webSocket!.connect(server.url, ["ZWS2.0"], { maxMessageSize: 1000 }))
       .start();
     const { error } = await page.ended;
-    assert.ok(error instanceof WsFrameError && error.closeCode === CLOSE_MESSAGE_TOO_BIG, String(error));
+    assert.ok(error instanceof WebSocketError && error.closeCode === CLOSE_MESSAGE_TOO_BIG, String(error));
     await page.conn.closed;
   }
 });
@@ -119,7 +118,7 @@ Deno.test("browser runtime - connection failures: refused, no subprotocol chosen
   listener.close();
   await listener.closed;
   await assert.rejects(
-    browserRuntime.connectWebSocket!(`ws://127.0.0.1:${port}/`, ["ZWS2.0"], {}),
+    browserRuntime.webSocket!.connect(`ws://127.0.0.1:${port}/`, ["ZWS2.0"], {}),
     isCode("ECONNREFUSED"),
   );
   {
@@ -138,7 +137,7 @@ Deno.test("browser runtime - connection failures: refused, no subprotocol chosen
       });
     }, () => {});
     await assert.rejects(
-      browserRuntime.connectWebSocket!(`ws://127.0.0.1:${generic.port}/`, ["ZWS2.0"], {}),
+      browserRuntime.webSocket!.connect(`ws://127.0.0.1:${generic.port}/`, ["ZWS2.0"], {}),
       isCode("EPROTO"),
     );
     generic.close();
@@ -151,7 +150,7 @@ Deno.test("browser runtime - connection failures: refused, no subprotocol chosen
     const refusals: Error[] = [];
     zws.start(() => {}, (error) => refusals.push(error));
     await assert.rejects(
-      browserRuntime.connectWebSocket!(`ws://127.0.0.1:${zws.port}/`, ["ZWS2.0"], {}),
+      browserRuntime.webSocket!.connect(`ws://127.0.0.1:${zws.port}/`, ["ZWS2.0"], {}),
       isCode("ECONNREFUSED"),
     );
     zws.close();
@@ -167,12 +166,12 @@ Deno.test("browser runtime - connection failures: refused, no subprotocol chosen
       conn.start({ data: () => {}, end: () => {} });
     }, () => {});
     await assert.rejects(
-      browserRuntime.connectWebSocket!(`ws://127.0.0.1:${silent.port}/`, ["ZWS2.0"], { timeout: 200 }),
+      browserRuntime.webSocket!.connect(`ws://127.0.0.1:${silent.port}/`, ["ZWS2.0"], { timeout: 200 }),
       isCode("ETIMEDOUT"),
     );
     silent.close();
     for (const conn of conns) conn.close();
     await silent.closed;
   }
-  await assert.rejects(browserRuntime.connectWebSocket!("not a url", ["ZWS2.0"], {}), isCode("EINVAL"));
+  await assert.rejects(browserRuntime.webSocket!.connect("not a url", ["ZWS2.0"], {}), isCode("EINVAL"));
 });

@@ -27,17 +27,17 @@ function isCode(code: string) {
 }
 
 Deno.test({
-  name: "tls - Deno: listenTls and connectTls with a private CA, by IP and by server name",
+  name: "tls - Deno: tls.listen and tls.connect with a private CA, by IP and by server name",
   ignore,
   async fn() {
     await using pki = await makeTestPki();
-    const listener = await denoRuntime.listenTls!("127.0.0.1", 0, { cert: pki.cert, key: pki.key });
+    const listener = await denoRuntime.tls!.listen("127.0.0.1", 0, { cert: pki.cert, key: pki.key });
     listener.start((conn) => {
       conn.start({ data: (chunk) => void conn.write([chunk.slice()]).catch(() => {}), end: () => {} });
     }, () => {});
     try {
       for (const serverName of [undefined, "localhost"]) {
-        const conn = await denoRuntime.connectTls!("127.0.0.1", listener.port, { caCerts: [pki.caCert], serverName });
+        const conn = await denoRuntime.tls!.connect("127.0.0.1", listener.port, { caCerts: [pki.caCert], serverName });
         assert.equal(conn.remoteHost, "127.0.0.1");
         const echoed = readOnce(conn);
         await conn.write([bytes("over tls")]);
@@ -47,18 +47,18 @@ Deno.test({
       }
       // Untrusted (only another CA), or a name the certificate does not carry.
       await assert.rejects(
-        denoRuntime.connectTls!("127.0.0.1", listener.port, { caCerts: [pki.otherCaCert] }),
+        denoRuntime.tls!.connect("127.0.0.1", listener.port, { caCerts: [pki.otherCaCert] }),
         isCode("EPROTO"),
       );
       await assert.rejects(
-        denoRuntime.connectTls!("127.0.0.1", listener.port, { caCerts: [pki.caCert], serverName: "example.com" }),
+        denoRuntime.tls!.connect("127.0.0.1", listener.port, { caCerts: [pki.caCert], serverName: "example.com" }),
         isCode("EPROTO"),
       );
     } finally {
       listener.close();
       await listener.closed;
     }
-    await assert.rejects(denoRuntime.listenTls!("127.0.0.1", 0, { cert: "junk", key: pki.key }), isCode("EINVAL"));
+    await assert.rejects(denoRuntime.tls!.listen("127.0.0.1", 0, { cert: "junk", key: pki.key }), isCode("EINVAL"));
   },
 });
 

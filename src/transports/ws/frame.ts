@@ -5,10 +5,16 @@
  * checks everything it can from the header before buffering a payload byte,
  * and an encoder that batches frames into few buffers.
  *
- * Nothing here knows about ZeroMQ; `zws.ts` puts ZWS 2.0 on top.
+ * Nothing here knows about ZeroMQ; `zws.ts` puts ZWS 2.0 on top. Errors
+ * are {@linkcode WebSocketError}s (from the runtime layer, so that the
+ * browser adapter reports the same type), carrying the close code to send.
  *
  * @module
  */
+
+import { WebSocketError } from "../../runtime/runtime.ts";
+
+export { WebSocketError };
 
 /** Opcode: continuation of a fragmented message. */
 export const OPCODE_CONTINUATION = 0x0;
@@ -51,30 +57,6 @@ export const CONTROL_PAYLOAD_MAX = 125;
  * about what one typed array can hold on every runtime.
  */
 export const MESSAGE_SIZE_LIMIT = 2 ** 31 - 1;
-
-/**
- * The peer broke RFC 6455 (or a limit). `closeCode` is the status to send
- * in the close frame before dropping the connection.
- *
- * @example Usage
- * ```ts
- * import { CLOSE_PROTOCOL_ERROR, WsFrameError } from "./frame.ts";
- * import assert from "node:assert/strict";
- * const err = new WsFrameError(CLOSE_PROTOCOL_ERROR, "Unmasked frame from a client");
- * assert.equal(err.closeCode, 1002);
- * ```
- */
-export class WsFrameError extends Error {
-  /** The close code that describes the violation (1002, 1003, 1007, 1009). */
-  readonly closeCode: number;
-
-  /** Makes a frame error with the close code to answer with. */
-  constructor(closeCode: number, message: string) {
-    super(message);
-    this.name = "WsFrameError";
-    this.closeCode = closeCode;
-  }
-}
 
 const maskWord = new Uint8Array(4);
 const maskWord32 = new Uint32Array(maskWord.buffer);
@@ -228,7 +210,7 @@ export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
 
 /**
  * Reads a close frame's payload. An empty payload means no status
- * ({@linkcode CLOSE_NO_STATUS}). Throws a {@linkcode WsFrameError} for a
+ * ({@linkcode CLOSE_NO_STATUS}). Throws a {@linkcode WebSocketError} for a
  * 1-byte payload, a code that may not be sent, or a reason that is not UTF-8.
  *
  * @example Usage
@@ -241,14 +223,14 @@ export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
  */
 export function decodeClosePayload(payload: Uint8Array): { code: number; reason: string } {
   if (payload.length === 0) return { code: CLOSE_NO_STATUS, reason: "" };
-  if (payload.length === 1) throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "A close frame payload of 1 byte");
+  if (payload.length === 1) throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "A close frame payload of 1 byte");
   const code = (payload[0] << 8) | payload[1];
-  if (!isValidCloseCode(code)) throw new WsFrameError(CLOSE_PROTOCOL_ERROR, `Close code ${code} may not be sent`);
+  if (!isValidCloseCode(code)) throw new WebSocketError(CLOSE_PROTOCOL_ERROR, `Close code ${code} may not be sent`);
   let reason: string;
   try {
     reason = strictUtf8.decode(payload.subarray(2));
   } catch {
-    throw new WsFrameError(CLOSE_INVALID_PAYLOAD, "The close reason is not valid UTF-8");
+    throw new WebSocketError(CLOSE_INVALID_PAYLOAD, "The close reason is not valid UTF-8");
   }
   return { code, reason };
 }
@@ -337,7 +319,7 @@ export class WsFrameDecoder {
   #fragments: boolean;
   #allocate: (size: number) => Uint8Array;
   #state = STATE_HEADER;
-  #failed: WsFrameError | null = null;
+  #failed: WebSocketError | null = null;
   // A header split across chunks (at most 14 bytes).
   #head = new Uint8Array(14);
   #headLength = 0;
@@ -389,7 +371,7 @@ export class WsFrameDecoder {
 
   /**
    * Decodes what `chunk` completes, calling `sink` in order. Throws a
-   * {@linkcode WsFrameError} on bad input. `chunk` is never modified; views
+   * {@linkcode WebSocketError} on bad input. `chunk` is never modified; views
    * of it may be handed out as payloads (unmasked frames), so the caller
    * must not overwrite it afterwards.
    */
@@ -398,7 +380,7 @@ export class WsFrameDecoder {
     try {
       this.#feed(chunk, sink);
     } catch (err) {
-      if (err instanceof WsFrameError) this.#failed = err;
+      if (err instanceof WebSocketError) this.#failed = err;
       throw err;
     }
   }
@@ -480,42 +462,42 @@ export class WsFrameDecoder {
     const masked = (b1 & 0x80) !== 0;
     const len7 = b1 & 0x7f;
     if ((b0 & 0x70) !== 0) {
-      throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "Reserved bits set, but no extension was agreed");
+      throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "Reserved bits set, but no extension was agreed");
     }
     const control = opcode >= 0x8;
     if (control) {
       if (opcode > OPCODE_PONG) {
-        throw new WsFrameError(CLOSE_PROTOCOL_ERROR, `Unknown control opcode 0x${opcode.toString(16)}`);
+        throw new WebSocketError(CLOSE_PROTOCOL_ERROR, `Unknown control opcode 0x${opcode.toString(16)}`);
       }
-      if (!fin) throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "A fragmented control frame");
+      if (!fin) throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "A fragmented control frame");
       if (len7 > CONTROL_PAYLOAD_MAX) {
-        throw new WsFrameError(
+        throw new WebSocketError(
           CLOSE_PROTOCOL_ERROR,
           `A control frame payload longer than ${CONTROL_PAYLOAD_MAX} bytes`,
         );
       }
     } else {
       if (opcode > OPCODE_BINARY) {
-        throw new WsFrameError(CLOSE_PROTOCOL_ERROR, `Unknown data opcode 0x${opcode.toString(16)}`);
+        throw new WebSocketError(CLOSE_PROTOCOL_ERROR, `Unknown data opcode 0x${opcode.toString(16)}`);
       }
       if (opcode === OPCODE_CONTINUATION) {
         if (this.#messageOpcode < 0) {
-          throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "A continuation frame with no message to continue");
+          throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "A continuation frame with no message to continue");
         }
       } else {
         if (this.#messageOpcode >= 0) {
-          throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "A new message started before the fragmented one ended");
+          throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "A new message started before the fragmented one ended");
         }
         if (opcode === OPCODE_TEXT && !this.#text) {
-          throw new WsFrameError(CLOSE_UNSUPPORTED_DATA, "Text messages are not accepted, only binary ones");
+          throw new WebSocketError(CLOSE_UNSUPPORTED_DATA, "Text messages are not accepted, only binary ones");
         }
       }
       if (!fin && !this.#fragments) {
-        throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "Fragmented messages are not accepted");
+        throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "Fragmented messages are not accepted");
       }
     }
     if (masked !== this.#masked) {
-      throw new WsFrameError(
+      throw new WebSocketError(
         CLOSE_PROTOCOL_ERROR,
         this.#masked ? "An unmasked frame from a client" : "A masked frame from a server",
       );
@@ -529,7 +511,7 @@ export class WsFrameDecoder {
     } else if (len7 === 127) {
       if (end - at < 8) return 0;
       if ((buf[at] & 0x80) !== 0) {
-        throw new WsFrameError(CLOSE_PROTOCOL_ERROR, "A 64-bit payload length with its top bit set");
+        throw new WebSocketError(CLOSE_PROTOCOL_ERROR, "A 64-bit payload length with its top bit set");
       }
       const high = ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
       const low = ((buf[at + 4] << 24) | (buf[at + 5] << 16) | (buf[at + 6] << 8) | buf[at + 7]) >>> 0;
@@ -539,7 +521,7 @@ export class WsFrameDecoder {
       length = len7;
     }
     if (!control && this.#assembled + length > this.#maxMessage) {
-      throw new WsFrameError(
+      throw new WebSocketError(
         CLOSE_MESSAGE_TOO_BIG,
         `A message of more than ${this.#maxMessage} bytes (frame of ${length} bytes after ${this.#assembled})`,
       );
@@ -604,7 +586,7 @@ export class WsFrameDecoder {
       try {
         strictUtf8.decode(payload);
       } catch {
-        throw new WsFrameError(CLOSE_INVALID_PAYLOAD, "A text message that is not valid UTF-8");
+        throw new WebSocketError(CLOSE_INVALID_PAYLOAD, "A text message that is not valid UTF-8");
       }
     }
     sink.message(payload, text);

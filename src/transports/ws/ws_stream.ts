@@ -33,9 +33,9 @@ import {
   OPCODE_CLOSE,
   OPCODE_PING,
   OPCODE_PONG,
+  WebSocketError,
   WsFrameDecoder,
   WsFrameEncoder,
-  WsFrameError,
   type WsFrameSink,
 } from "./frame.ts";
 import {
@@ -382,7 +382,7 @@ class WsStream implements MessageConn, ConnHandler {
     try {
       this.#decoder!.feed(chunk, this.#sink);
     } catch (err) {
-      if (!(err instanceof WsFrameError)) throw err;
+      if (!(err instanceof WebSocketError)) throw err;
       // Tell the peer why (when we still may), then drop the connection.
       this.#endError = err;
       this.#endAfterClose();

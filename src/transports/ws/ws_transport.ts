@@ -2,9 +2,9 @@
  * The ws and wss transports: an endpoint becomes an open ZWS WebSocket
  * ({@linkcode MessageConn}) with its subprotocol agreed, on any runtime.
  *
- * - Connect: with a runtime that has `connectWebSocket` (a browser), through
+ * - Connect: with a runtime that has its own `webSocket` client (a browser), through
  *   it, offering only the bare `ZWS2.0` a browser can name (so NULL only, in
- *   RFC 45's mechanism-less profile); otherwise a TCP connection (`connectTcp`, or `connectTls` for wss) and
+ *   RFC 45's mechanism-less profile); otherwise a TCP connection (`connectTcp`, or `tls.connect` for wss) and
  *   zmq-ts's own opening handshake and framing (`ws_stream.ts`).
  * - Bind: a TCP or TLS listener; each accepted connection runs the server
  *   side of the handshake, choosing the subprotocol as libzmq does; a
@@ -105,7 +105,7 @@ function deadline(ms: number | undefined, what: string): { signal?: AbortSignal;
  */
 export async function dialZws(endpoint: WsEndpoint, runtime: Runtime, options: ZwsDialOptions): Promise<MessageConn> {
   const maxMessageSize = payloadLimit(options.maxMessageSize);
-  if (runtime.connectWebSocket) {
+  if (runtime.webSocket) {
     const protocols = zwsBrowserOffer(options.mechanism);
     if (protocols.length === 0) {
       throw new RuntimeError(
@@ -116,15 +116,15 @@ export async function dialZws(endpoint: WsEndpoint, runtime: Runtime, options: Z
     }
     const url = `${endpoint.transport}://${endpoint.hostHeader}:${endpoint.port}${endpoint.path}`;
     const timeout = (options.connectTimeout ?? 0) + (options.handshakeTimeout ?? 0);
-    return runtime.connectWebSocket(url, protocols, { timeout, maxMessageSize });
+    return runtime.webSocket.connect(url, protocols, { timeout, maxMessageSize });
   }
   const protocols = zwsOffer(options.mechanism);
   let conn;
   if (endpoint.transport === "wss") {
-    if (!runtime.connectTls) {
+    if (!runtime.tls) {
       throw new RuntimeError("EPROTONOSUPPORT", `The ${runtime.name} runtime has no TLS: wss:// is not available`);
     }
-    conn = await runtime.connectTls(endpoint.host, endpoint.port, {
+    conn = await runtime.tls.connect(endpoint.host, endpoint.port, {
       timeout: options.connectTimeout,
       keepAlive: options.keepAlive,
       caCerts: options.tls?.caCerts,
@@ -171,13 +171,13 @@ export async function listenZws(
 ): Promise<ZwsListener> {
   let listener: Listener;
   if (endpoint.transport === "wss") {
-    if (!runtime.listenTls) {
+    if (!runtime.tls) {
       throw new RuntimeError("EPROTONOSUPPORT", `The ${runtime.name} runtime has no TLS: wss:// is not available`);
     }
     if (!options.tls) {
       throw new RuntimeError("EPROTONOSUPPORT", "Binding wss:// needs a certificate and a key");
     }
-    listener = await runtime.listenTls(endpoint.host, endpoint.port, options.tls);
+    listener = await runtime.tls.listen(endpoint.host, endpoint.port, options.tls);
   } else {
     listener = await runtime.listenTcp(endpoint.host, endpoint.port);
   }

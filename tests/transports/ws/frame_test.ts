@@ -14,10 +14,10 @@ import {
   OPCODE_PING,
   OPCODE_PONG,
   OPCODE_TEXT,
+  WebSocketError,
   type WsDecoderOptions,
   WsFrameDecoder,
   WsFrameEncoder,
-  WsFrameError,
 } from "../../../src/transports/ws/frame.ts";
 import { concat, prng } from "../../_vectors.ts";
 import { pseudoRandomBytes, text } from "../../_helpers.ts";
@@ -42,7 +42,7 @@ function decodeAllWays(bytes: Uint8Array, options: WsDecoderOptions): Event[] {
 function rejects(bytes: Uint8Array, options: WsDecoderOptions, closeCode: number, what: string): void {
   for (const how of SPLITS) {
     assert.throws(() => decode(split(bytes, how), options), (err: unknown) => {
-      assert.ok(err instanceof WsFrameError, `${what}: ${err}`);
+      assert.ok(err instanceof WebSocketError, `${what}: ${err}`);
       assert.equal(err.closeCode, closeCode, `${what}: ${err.message}`);
       return true;
     }, what);
@@ -201,8 +201,8 @@ Deno.test("frame - protocol violations are refused with the right close code", (
 Deno.test("frame - a decoder that threw stays failed", () => {
   const decoder = new WsFrameDecoder({ masked: false });
   const { sink } = recorder();
-  assert.throws(() => decoder.feed(new Uint8Array([0x83, 0x00]), sink), WsFrameError);
-  assert.throws(() => decoder.feed(new Uint8Array([0x82, 0x00]), sink), WsFrameError);
+  assert.throws(() => decoder.feed(new Uint8Array([0x83, 0x00]), sink), WebSocketError);
+  assert.throws(() => decoder.feed(new Uint8Array([0x82, 0x00]), sink), WebSocketError);
 });
 
 Deno.test("frame - maxMessageSize is enforced from the header, before the payload is buffered", () => {
@@ -211,7 +211,7 @@ Deno.test("frame - maxMessageSize is enforced from the header, before the payloa
   const decoder = new WsFrameDecoder({ masked: false, maxMessageSize: max });
   const { sink } = recorder();
   assert.throws(() => decoder.feed(encodeFrameHeader(OPCODE_BINARY, 10 * max), sink), (err: unknown) => {
-    return err instanceof WsFrameError && err.closeCode === CLOSE_MESSAGE_TOO_BIG;
+    return err instanceof WebSocketError && err.closeCode === CLOSE_MESSAGE_TOO_BIG;
   });
   assert.ok(decoder.buffered < 16);
   // A 2^62-byte length is refused the same way, not as a crash.
@@ -262,7 +262,7 @@ Deno.test("frame - maskBytes matches the byte-by-byte definition at every alignm
   }
 });
 
-Deno.test("frame - fuzz: mutated and random streams end in data or a WsFrameError, with bounded buffering", () => {
+Deno.test("frame - fuzz: mutated and random streams end in data or a WebSocketError, with bounded buffering", () => {
   const random = prng(6455);
   const max = 4096;
   // A valid stream to mutate: a mix of everything.
@@ -292,7 +292,7 @@ Deno.test("frame - fuzz: mutated and random streams end in data or a WsFrameErro
       }
       outcomes.ok++;
     } catch (err) {
-      assert.ok(err instanceof WsFrameError, `round ${round}: ${err}`);
+      assert.ok(err instanceof WebSocketError, `round ${round}: ${err}`);
       outcomes.refused++;
     }
   }

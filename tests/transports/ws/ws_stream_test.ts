@@ -8,9 +8,9 @@ import {
   encodeFrameHeader,
   OPCODE_BINARY,
   OPCODE_TEXT,
+  WebSocketError,
   WsFrameDecoder,
   WsFrameEncoder,
-  WsFrameError,
 } from "../../../src/transports/ws/frame.ts";
 import { UpgradeError } from "../../../src/transports/ws/http_upgrade.ts";
 import { openWsClient } from "../../../src/transports/ws/ws_stream.ts";
@@ -150,7 +150,7 @@ Deno.test("ws stream - the handshake can be aborted (a timeout) and the connecti
   assert.equal((await raw.readToEnd()).length, 0);
 });
 
-Deno.test("ws stream - protocol violations: close with the right code, end with a WsFrameError", async () => {
+Deno.test("ws stream - protocol violations: close with the right code, end with a WebSocketError", async () => {
   await using server = await wsServer({ ...nullServer, maxMessageSize: 1000 });
   const cases: [string, Uint8Array, number][] = [
     ["an unmasked client frame", new Uint8Array([0x82, 0x01, 0x00]), CLOSE_PROTOCOL_ERROR],
@@ -169,7 +169,7 @@ Deno.test("ws stream - protocol violations: close with the right code, end with 
     const accepted = new Inbox(await server.nextAccepted()).start();
     await raw.write(frame);
     const { error, close } = await accepted.ended;
-    assert.ok(error instanceof WsFrameError, what);
+    assert.ok(error instanceof WebSocketError, what);
     assert.equal(error.closeCode, code, what);
     assert.equal(close.code, 1006, what); // the peer sent no close frame
     // The client got a close frame with that code, then EOF.

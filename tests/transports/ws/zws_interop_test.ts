@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import type { MessageConn } from "../../../src/runtime/runtime.ts";
 import { browserRuntime } from "../../../src/runtime/browser.ts";
 import { denoRuntime } from "../../../src/runtime/deno.ts";
-import { CLOSE_MESSAGE_TOO_BIG, WsFrameError } from "../../../src/transports/ws/frame.ts";
+import { CLOSE_MESSAGE_TOO_BIG, WebSocketError } from "../../../src/transports/ws/frame.ts";
 import { UpgradeError } from "../../../src/transports/ws/http_upgrade.ts";
 import { parseWsEndpoint } from "../../../src/transports/ws/ws_address.ts";
 import { openWsClient } from "../../../src/transports/ws/ws_stream.ts";
@@ -259,6 +259,6 @@ Deno.test({
     assert.equal((await zws.receive())[0].length, 1000);
     await push.send([{ size: 100_000, seed: 1 }]);
     const { error } = await zws.inbox.ended;
-    assert.ok(error instanceof WsFrameError && error.closeCode === CLOSE_MESSAGE_TOO_BIG, String(error));
+    assert.ok(error instanceof WebSocketError && error.closeCode === CLOSE_MESSAGE_TOO_BIG, String(error));
   },
 });
