@@ -235,7 +235,8 @@ class WsStream implements MessageConn, ConnHandler {
       return;
     }
     if (this.#phase !== PHASE_OPEN) return;
-    if (this.#handler === null) {
+    // Held until start(), unless we are closing without ever having started: then only the close matters.
+    if (this.#handler === null && !this.#closeSent) {
       this.#early.push(chunk);
       return;
     }
@@ -374,6 +375,13 @@ class WsStream implements MessageConn, ConnHandler {
     this.#sendClose(code, reason);
     if (this.#peerClose !== null) return;
     this.#closeTimer = setTimeout(() => this.#finish(), this.#options.closeTimeout ?? 1000);
+    if (this.#handler === null) {
+      // Never started: nothing will be delivered, but the peer's close answer may be among the held bytes.
+      const early = this.#early;
+      this.#early = [];
+      this.#conn.resume();
+      for (const chunk of early) if (this.#phase === PHASE_OPEN) this.#decode(chunk);
+    }
   }
 
   // --- Frames ------------------------------------------------------------
@@ -394,7 +402,7 @@ class WsStream implements MessageConn, ConnHandler {
   /** What the decoder calls: whole messages and control frames. */
   #sink: WsFrameSink = {
     message: (payload) => {
-      if (this.#phase === PHASE_OPEN) this.#handler!.message(payload);
+      if (this.#phase === PHASE_OPEN) this.#handler?.message(payload);
     },
     ping: (payload) => {
       if (this.#phase !== PHASE_OPEN) return;
@@ -402,10 +410,10 @@ class WsStream implements MessageConn, ConnHandler {
         this.#encoder.frame(OPCODE_PONG, [payload]);
         this.#flush().catch(() => {});
       }
-      this.#handler!.ping?.(payload);
+      this.#handler?.ping?.(payload);
     },
     pong: (payload) => {
-      if (this.#phase === PHASE_OPEN) this.#handler!.pong?.(payload);
+      if (this.#phase === PHASE_OPEN) this.#handler?.pong?.(payload);
     },
     close: (code, reason) => {
       this.#peerClose = { code, reason };
