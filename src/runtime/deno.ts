@@ -17,6 +17,7 @@ import {
   type UdpBindOptions,
   type UdpSocket,
 } from "./runtime.ts";
+import type { RuntimeTls, TlsConnectOptions, TlsListenOptions } from "./runtime.ts";
 
 /**
  * Reads land in slabs; a chunk is never overwritten once handed out. A
@@ -63,8 +64,9 @@ class DenoConn implements Conn {
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
     const addr = conn.remoteAddr;
-    if (addr.transport === "tcp") {
-      this.remoteHost = addr.hostname;
+    // A TLS connection made by Deno.startTls reports its address without `transport`.
+    if (addr.transport === "tcp" || "hostname" in addr) {
+      this.remoteHost = (addr as Deno.NetAddr).hostname;
       this.remoteAddress = `${formatHost(addr.hostname)}:${addr.port}`;
     } else {
       const path = (addr as Deno.UnixAddr).path ?? "";
@@ -173,6 +175,56 @@ class DenoConn implements Conn {
   }
 }
 
+// ---------------------------------------------------------------------------
+// TLS (wss://): Deno.startTls over Deno.connect, and Deno.listenTls.
+// ---------------------------------------------------------------------------
+
+class DenoTls implements RuntimeTls {
+  async connect(host: string, port: number, options: TlsConnectOptions): Promise<Conn> {
+    const signal = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+    let tcp: Deno.TcpConn;
+    try {
+      tcp = await Deno.connect({ hostname: host, port, transport: "tcp", signal });
+    } catch (err) {
+      if (signal?.aborted) throw new RuntimeError("ETIMEDOUT", `Connect to ${host}:${port} timed out`, { cause: err });
+      throw mapError(err, `Connect to ${formatHost(host)}:${port} failed`);
+    }
+    tcp.setNoDelay(true);
+    if (options.keepAlive) tcp.setKeepAlive(true);
+    const serverName = options.serverName ?? host;
+    let tls: Deno.TlsConn | undefined;
+    const onAbort = () => tls?.close();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      // startTls rather than connectTls: the certificate is checked against serverName, which may differ from host.
+      tls = await Deno.startTls(tcp, { hostname: serverName, caCerts: options.caCerts });
+      await tls.handshake();
+      return new DenoConn(tls);
+    } catch (err) {
+      try {
+        (tls ?? tcp).close();
+      } catch {
+        // Already closed.
+      }
+      if (signal?.aborted) throw new RuntimeError("ETIMEDOUT", `TLS handshake with ${host}:${port} timed out`);
+      const e = mapError(err, `TLS handshake with ${formatHost(host)}:${port} (${serverName}) failed`);
+      throw e.code === "EIO" ? new RuntimeError("EPROTO", e.message, { cause: err }) : e;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  listen(host: string, port: number, options: TlsListenOptions): Promise<Listener> {
+    try {
+      const listener = Deno.listenTls({ hostname: host, port, transport: "tcp", cert: options.cert, key: options.key });
+      return Promise.resolve(new DenoListener(listener));
+    } catch (err) {
+      const e = mapError(err, `Listen (TLS) on ${formatHost(host)}:${port} failed`);
+      return Promise.reject(e.code === "EIO" ? new RuntimeError("EINVAL", e.message, { cause: err }) : e);
+    }
+  }
+}
+
 class DenoListener implements Listener {
   readonly address: string;
   readonly port: number;
@@ -206,7 +258,8 @@ class DenoListener implements Listener {
           onError(mapError(err, "Accept failed"));
           continue;
         }
-        if (conn.remoteAddr.transport === "tcp") (conn as Deno.TcpConn).setNoDelay(true);
+        // TLS connections (Deno.listenTls) have no setNoDelay; their TCP socket is set up by Deno.
+        if (conn.remoteAddr.transport === "tcp" && "setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
         onConn(new DenoConn(conn));
       }
     })().finally(() => this.#done.resolve());
@@ -289,6 +342,8 @@ class DenoRuntime implements Runtime {
       return Promise.reject(mapError(err, `Listen on ${path} failed`));
     }
   }
+
+  readonly tls: RuntimeTls = new DenoTls();
 
   async removeFile(path: string): Promise<void> {
     try {

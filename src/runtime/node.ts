@@ -17,6 +17,7 @@ import net from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import tls from "node:tls";
 import { setImmediate } from "node:timers";
 import {
   type Conn,
@@ -32,6 +33,7 @@ import {
   type UdpHandler,
   type UdpSocket,
 } from "./runtime.ts";
+import type { RuntimeTls, TlsConnectOptions, TlsListenOptions } from "./runtime.ts";
 
 const IS_BUN = typeof process.versions.bun === "string";
 
@@ -196,7 +198,8 @@ class NodeListener implements Listener {
   #done = deferred();
   readonly closed: Promise<void> = this.#done.promise;
 
-  constructor(server: net.Server, unixPath: string | null) {
+  /** `connectionEvent` is `"secureConnection"` for a TLS server (its `"connection"` sockets are still encrypted). */
+  constructor(server: net.Server, unixPath: string | null, connectionEvent = "connection") {
     this.#server = server;
     this.#unixPath = unixPath;
     if (unixPath === null) {
@@ -208,7 +211,7 @@ class NodeListener implements Listener {
       this.port = 0;
     }
     server.on("error", () => {}); // reported through start()'s onError; never an unhandled "error" event
-    server.on("connection", (socket) => {
+    server.on(connectionEvent, (socket: net.Socket) => {
       if (this.#onConn !== null) this.#onConn(socket);
       else this.#early.push(socket);
     });
@@ -239,6 +242,83 @@ class NodeListener implements Listener {
     // The listening handle closes now; Node's own "close" event waits for accepted connections too.
     this.#server.close();
     setTimeout(() => this.#done.resolve(), 0);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// TLS (wss://): node:tls.
+// ---------------------------------------------------------------------------
+
+function tlsConnect(options: tls.ConnectionOptions, timeout: number): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect(options);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onError = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    socket.once("error", onError);
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      socket.off("error", onError);
+      resolve(socket);
+    });
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        socket.destroy();
+        reject(new RuntimeError("ETIMEDOUT", `TLS connect timed out after ${timeout} ms`));
+      }, timeout);
+    }
+  });
+}
+
+/** Network failures keep their errno code; certificate and TLS protocol failures become EPROTO. */
+function mapTlsError(err: unknown, what: string): RuntimeError {
+  const e = mapError(err, what);
+  const code = (err as { code?: unknown })?.code;
+  return e.code === "EIO" && code !== undefined ? new RuntimeError("EPROTO", e.message, { cause: err }) : e;
+}
+
+class NodeTls implements RuntimeTls {
+  async connect(host: string, port: number, options: TlsConnectOptions): Promise<Conn> {
+    const serverName = options.serverName ?? host;
+    let socket: tls.TLSSocket;
+    try {
+      socket = await tlsConnect({
+        host,
+        port,
+        // SNI carries names only (RFC 6066); the certificate is checked against serverName either way.
+        servername: net.isIP(serverName) ? undefined : serverName,
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(serverName, cert),
+        // In addition to the system roots, as Deno does.
+        ca: options.caCerts ? [...tls.rootCertificates, ...options.caCerts] : undefined,
+      }, options.timeout ?? 0);
+    } catch (err) {
+      throw mapTlsError(err, `TLS connect to ${formatHost(host)}:${port} (${serverName}) failed`);
+    }
+    socket.setNoDelay(true);
+    if (options.keepAlive) socket.setKeepAlive(true);
+    return new NodeConn(socket, null);
+  }
+
+  async listen(host: string, port: number, options: TlsListenOptions): Promise<Listener> {
+    let server: tls.Server;
+    try {
+      server = tls.createServer({ cert: options.cert, key: options.key });
+    } catch (err) {
+      throw new RuntimeError("EINVAL", `Cannot use the TLS certificate or key: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    // A client that fails the TLS handshake is dropped by Node; nothing reaches zmq-ts.
+    server.on("tlsClientError", () => {});
+    try {
+      await listen(server, { host, port, backlog: 100, ipv6Only: false });
+    } catch (err) {
+      throw mapError(err, `Listen (TLS) on ${formatHost(host)}:${port} failed`);
+    }
+    return new NodeListener(server, null, "secureConnection");
   }
 }
 
@@ -505,6 +585,8 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
     }
     return new NodeListener(server, path);
   }
+
+  readonly tls: RuntimeTls = new NodeTls();
 
   async removeFile(path: string): Promise<void> {
     try {

@@ -68,6 +68,207 @@ export interface TcpConnectOptions {
   keepAlive?: boolean;
 }
 
+// ---------------------------------------------------------------------------
+// WebSocket and TLS (ws:// and wss://). Optional parts of the runtime:
+// `Runtime.tls` is absent where there is no TLS, `Runtime.webSocket` where the
+// runtime has no WebSocket client of its own that zmq-ts should use (only the
+// browser adapter has one; Deno, Node and Bun frame WebSockets themselves
+// over TCP or TLS, in src/transports/ws/).
+// ---------------------------------------------------------------------------
+
+/** How a WebSocket connection ended. */
+export interface MessageConnClose {
+  /** The close code from the peer's close frame; 1005 if it had none, 1006 if no close frame came. */
+  code: number;
+  /** The close reason from the peer's close frame ("" if none). */
+  reason: string;
+}
+
+/** Receives what a {@linkcode MessageConn} reads. */
+export interface MessageHandler {
+  /**
+   * One whole binary message (fragments already joined). For ZWS: the flags
+   * byte, then the frame body. Valid forever: never overwritten later.
+   */
+  message(payload: Uint8Array): void;
+  /** Optional: a ping arrived (it has been answered already). Liveness only. */
+  ping?(payload: Uint8Array): void;
+  /** Optional: a pong arrived (the answer to {@linkcode MessageConn.ping}). */
+  pong?(payload: Uint8Array): void;
+  /**
+   * The connection ended, once. `error` is undefined for an orderly end (a
+   * close handshake, or EOF); otherwise it says what failed: a protocol
+   * violation by the peer or a limit ({@linkcode WebSocketError}, with the
+   * close code sent), or the connection's failure ({@linkcode RuntimeError}).
+   */
+  end(error: Error | undefined, close: MessageConnClose): void;
+}
+
+/**
+ * One open WebSocket: whole binary messages both ways, after the opening
+ * handshake agreed a subprotocol. The seam between ZWS and whatever carries
+ * it: zmq-ts's own RFC 6455 framing over a {@linkcode Conn}
+ * (`transports/ws/ws_stream.ts`, on Deno, Node and Bun, ws and wss), or a
+ * browser's `WebSocket` (`runtime/browser.ts`), which frames, masks and
+ * answers pings by itself.
+ *
+ * @example Usage
+ * ```ts ignore
+ * conn.start({ message: (payload) => console.log(payload), end: (error) => console.log("ended", error) });
+ * await conn.send([[new Uint8Array([0x00]), new TextEncoder().encode("hello")]]);
+ * ```
+ */
+export interface MessageConn {
+  /** The peer's address (`host:port`). */
+  readonly remoteAddress: string;
+  /** The peer's host without port. */
+  readonly remoteHost: string;
+  /** The subprotocol both sides agreed on, e.g. `ZWS2.0/NULL`. */
+  readonly protocol: string;
+  /** The request target: what the client asked for (`/zmq`). */
+  readonly path: string;
+  /**
+   * Whether {@linkcode MessageConn.ping} works and pongs are reported. A
+   * browser `WebSocket` answers the server's pings itself but can neither
+   * send pings nor see pongs: `false` there.
+   */
+  readonly canPing: boolean;
+  /**
+   * Starts delivering messages to `handler`. Messages that arrived since the
+   * handshake (a server's READY often comes with its 101) are delivered first.
+   */
+  start(handler: MessageHandler): void;
+  /**
+   * Stops reading (backpressure). A byte-stream connection stops reading its
+   * socket; a browser `WebSocket` cannot, so it holds what arrives until
+   * {@linkcode MessageConn.resume}.
+   */
+  pause(): void;
+  /** Starts reading again. */
+  resume(): void;
+  /**
+   * Sends binary messages in order; each message's payload is the
+   * concatenation of its parts (for ZWS: `[flags byte, body]`). Resolves once
+   * the parts may be reused and the connection is ready for more; rejects
+   * ({@linkcode RuntimeError} `EPIPE`) once the connection is closing or failed.
+   */
+  send(messages: readonly (readonly Uint8Array[])[]): Promise<void>;
+  /** Sends a ping (at most 125 bytes). Throws a {@linkcode RuntimeError} `ENOTSUP` when `canPing` is false. */
+  ping(payload?: Uint8Array): void;
+  /**
+   * Starts the close handshake (default code 1000); the handler's `end`
+   * follows once the peer answered, or after a timeout if it does not.
+   */
+  close(code?: number, reason?: string): void;
+  /** Resolves once the connection is closed and nothing more will be delivered. */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * A WebSocket peer broke RFC 6455 or a limit (a text message for ZWS, a
+ * message over `maxMessageSize`, a bad frame). `closeCode` is the status
+ * sent in the close frame before the connection was dropped (1002, 1003,
+ * 1007, 1009).
+ *
+ * @example Usage
+ * ```ts
+ * import { WebSocketError } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ * const err = new WebSocketError(1009, "A message of 2000 bytes, above 1000");
+ * assert.equal(err.closeCode, 1009);
+ * assert.equal(err.code, "EPROTO");
+ * ```
+ */
+export class WebSocketError extends Error {
+  /** The close code that describes the violation. */
+  readonly closeCode: number;
+  /** Always `EPROTO`, like the other protocol failures of a runtime. */
+  readonly code = "EPROTO";
+
+  /** Makes an error with the close code to answer with. */
+  constructor(closeCode: number, message: string) {
+    super(message);
+    this.name = "WebSocketError";
+    this.closeCode = closeCode;
+  }
+}
+
+/** TLS connection options (libzmq's `ZMQ_WSS_TRUST_PEM`, `ZMQ_WSS_HOSTNAME`). */
+export interface TlsConnectOptions extends TcpConnectOptions {
+  /**
+   * PEM certificates of authorities to trust in addition to the runtime's
+   * own roots (Deno: its bundled roots; Node/Bun: `tls.rootCertificates`).
+   */
+  caCerts?: string[];
+  /**
+   * The name the server's certificate must be valid for, also sent as SNI
+   * (when it is not an IP address). Default: the host connected to.
+   */
+  serverName?: string;
+}
+
+/** TLS listening options (libzmq's `ZMQ_WSS_CERT_PEM`, `ZMQ_WSS_KEY_PEM`). */
+export interface TlsListenOptions {
+  /** The certificate chain, PEM, leaf first. */
+  cert: string;
+  /** The private key, PEM (PKCS#8, RSA or EC). */
+  key: string;
+}
+
+/**
+ * TLS streams of a runtime: the same {@linkcode Conn} and
+ * {@linkcode Listener} as TCP, encrypted.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const conn = await runtime.tls!.connect("127.0.0.1", 443, { caCerts: [ca], serverName: "localhost" });
+ * const listener = await runtime.tls!.listen("0.0.0.0", 443, { cert, key });
+ * ```
+ */
+export interface RuntimeTls {
+  /**
+   * Connects over TLS: the TCP connection, then the TLS handshake with the
+   * certificate checked against `serverName` (or the host). Rejects with a
+   * {@linkcode RuntimeError} (`ECONNREFUSED`, `ETIMEDOUT`, `EPROTO` for a TLS
+   * failure such as an untrusted certificate or a wrong name).
+   */
+  connect(host: string, port: number, options: TlsConnectOptions): Promise<Conn>;
+  /**
+   * Listens over TLS with a certificate and key; port 0 picks a free port.
+   * Rejects with `EINVAL` for a certificate or key that cannot be used. A
+   * client that fails the TLS handshake never reaches `start`'s `onConn`
+   * as a working connection (its first read fails, or it is dropped).
+   */
+  listen(host: string, port: number, options: TlsListenOptions): Promise<Listener>;
+}
+
+/** Options of {@linkcode RuntimeWebSocket.connect}. */
+export interface WebSocketConnectOptions {
+  /** Give up the connection and handshake after this many milliseconds (0 or absent = no limit). */
+  timeout?: number;
+  /** The largest message accepted, in bytes (-1 or absent = no limit); bigger ones end the connection with 1009. */
+  maxMessageSize?: number;
+}
+
+/**
+ * A runtime's own WebSocket client (the browser adapter's). Where it is
+ * present, ws:// and wss:// connect through it instead of TCP.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const conn = await runtime.webSocket!.connect("ws://127.0.0.1:5555/", ["ZWS2.0"], {});
+ * ```
+ */
+export interface RuntimeWebSocket {
+  /**
+   * Opens a WebSocket to `url` (`ws://` or `wss://`) offering `protocols`.
+   * Rejects with a {@linkcode RuntimeError} (`ECONNREFUSED` for any failure
+   * to connect or upgrade, `ETIMEDOUT`, `EPROTO` when the server chose no
+   * offered subprotocol, `EINVAL` for a bad URL or protocol name).
+   */
+  connect(url: string, protocols: readonly string[], options: WebSocketConnectOptions): Promise<MessageConn>;
+}
+
 /** A failure of the runtime, mapped to an errno-like code. */
 export class RuntimeError extends Error {
   /** `ECONNREFUSED`, `EADDRINUSE`, `ETIMEDOUT`, `ENOENT`, `EACCES`, `EADDRNOTAVAIL`, ... */
@@ -90,7 +291,7 @@ export class RuntimeError extends Error {
  * ```
  */
 export interface Runtime {
-  /** `"deno"`, `"node"`, `"bun"` or `"memory"`. */
+  /** `"deno"`, `"node"`, `"bun"`, `"browser"` or `"memory"`. */
   readonly name: string;
   /** Connects over TCP. Rejects with a {@linkcode RuntimeError}. */
   connectTcp(host: string, port: number, options: TcpConnectOptions): Promise<Conn>;
@@ -104,6 +305,10 @@ export interface Runtime {
   removeFile(path: string): Promise<void>;
   /** Makes a fresh private directory for `ipc://*` endpoints and returns its path. */
   makeTempDir(): Promise<string>;
+  /** TLS streams (wss://); absent where the runtime has none. */
+  readonly tls?: RuntimeTls;
+  /** The runtime's own WebSocket client, used for ws:// and wss:// where present (browsers). */
+  readonly webSocket?: RuntimeWebSocket;
   /**
    * Whether {@linkcode Runtime.connectIpc}/{@linkcode Runtime.listenIpc} address
    * a Linux abstract name `\0name` with exactly that many bytes, as libzmq's
