@@ -46,6 +46,16 @@ export type {
 } from "./options.ts";
 export type { Conn, ConnHandler, Listener, Runtime, TcpConnectOptions } from "./runtime/runtime.ts";
 export type {
+  MessageConn,
+  MessageConnClose,
+  MessageHandler,
+  RuntimeTls,
+  RuntimeWebSocket,
+  TlsConnectOptions,
+  TlsListenOptions,
+  WebSocketConnectOptions,
+} from "./runtime/runtime.ts";
+export type {
   InterfaceAddress,
   RuntimeUdp,
   UdpBindOptions,
