@@ -119,6 +119,8 @@ async function bundle(deps: Map<string, string>): Promise<void> {
       "--external:npm:*",
       ...external.map((e) => `--external:${e}`),
       "--legal-comments=none",
+      // Class names are API (zeromq.js programs read them; Proxy would otherwise become Proxy2).
+      "--keep-names",
       "--log-level=warning",
       `--outfile=${path(out)}`,
     ]);

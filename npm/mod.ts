@@ -18,7 +18,7 @@
  * @module
  */
 
-import { Context, setDefaultContext } from "../src/context.ts";
+import { Context as ContextClass, setDefaultContext } from "../src/context.ts";
 import { nodeRuntime } from "../src/runtime/node.ts";
 
 /**
@@ -32,7 +32,34 @@ import { nodeRuntime } from "../src/runtime/node.ts";
  * assert.ok(context.runtime.name === "node" || context.runtime.name === "bun");
  * ```
  */
-export const context: Context = new Context({ runtime: nodeRuntime });
+export const context: ContextClass = new ContextClass({ runtime: nodeRuntime });
 setDefaultContext(context);
 
 export * from "../src/api.ts";
+
+// zeromq.js's classes are N-API classes: calling one without `new` fails with N-API's text, which programs and
+// zeromq.js's own tests compare. These three are wrapped so that they do the same (the others give V8's text, as
+// zeromq.js's JavaScript subclasses do); these exports take precedence over the same names in src/api.ts.
+import { Proxy as ProxyClass } from "../src/proxy.ts";
+import { Socket as SocketClass } from "../src/sockets/socket.ts";
+
+function requireNew<T extends object>(cls: T): T {
+  return new globalThis.Proxy(cls, {
+    apply() {
+      throw new TypeError("Class constructors cannot be invoked without 'new'");
+    },
+  });
+}
+
+/** A ZeroMQ socket of a libzmq type number, and the base of every socket class. */
+export const Socket: typeof SocketClass = requireNew(SocketClass);
+/** A ZeroMQ socket. */
+export type Socket = SocketClass;
+/** A group of sockets sharing a runtime, inproc endpoints, a ZAP handler and zeromq.js's context options. */
+export const Context: typeof ContextClass = requireNew(ContextClass);
+/** A context. */
+export type Context = ContextClass;
+/** Forwards messages between two sockets until terminated. */
+export const Proxy: typeof ProxyClass = requireNew(ProxyClass);
+/** A proxy. */
+export type Proxy<F extends SocketClass = SocketClass, B extends SocketClass = SocketClass> = ProxyClass<F, B>;

@@ -7,6 +7,8 @@
  */
 
 export { Context } from "./context.ts";
+export { Socket } from "./sockets/socket.ts";
+
 export { Push, type PushOptions } from "./sockets/push.ts";
 export { Pull, type PullOptions } from "./sockets/pull.ts";
 export {
@@ -15,7 +17,6 @@ export {
   type IfEquals,
   type Options,
   type Readable,
-  Socket,
   type SocketOptions,
   type Writable,
   type WritableKeys,
@@ -30,7 +31,7 @@ export {
   type ProtocolErrorKind,
   ZmqError,
 } from "./errors.ts";
-export { type Capability, capability, version, zmtpVersion } from "./version.ts";
+export { type Capability, capability, packageVersion, version, zmtpVersion } from "./version.ts";
 export type {
   CommonOptions,
   OptionAppliesTo,

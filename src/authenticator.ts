@@ -83,8 +83,8 @@ export interface AuthenticatorOptions extends ZapPolicyOptions {
  * import { Authenticator, Context, curveKeyPair, Pull, Push } from "../mod.ts";
  * import assert from "node:assert/strict";
  * const ctx = new Context();
- * const server = await curveKeyPair();
- * const client = await curveKeyPair();
+ * const server = curveKeyPair();
+ * const client = curveKeyPair();
  * using auth = new Authenticator({ context: ctx, curve: [client.publicKey] });
  * assert.equal(auth.closed, false);
  * await using pull = new Pull({ context: ctx, curveServer: true, curveSecretKey: server.secretKey });

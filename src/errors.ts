@@ -208,6 +208,8 @@ export class ProtocolError extends Error {
   readonly kind: ProtocolErrorKind;
   /** The zeromq.js code for this violation. */
   readonly code: ProtocolErrorCode;
+  /** As reported in an event ({@linkcode reportedError}): zmq-ts's explanation, the message being zeromq.js's text. */
+  declare readonly detail?: string;
 
   /** Makes a protocol error of a kind with a message saying what was wrong. */
   constructor(kind: ProtocolErrorKind, message: string, code?: ProtocolErrorCode) {
@@ -233,6 +235,8 @@ export class ProtocolError extends Error {
 export class AuthError extends Error {
   /** The ZAP status code (300, 400 or 500), or 0 when none applies. */
   readonly status: number;
+  /** As reported in an event ({@linkcode reportedError}): zmq-ts's explanation, the message being zeromq.js's text. */
+  declare readonly detail?: string;
 
   /** Makes an authentication error with a ZAP status and a message. */
   constructor(status: number, message: string) {
@@ -240,4 +244,51 @@ export class AuthError extends Error {
     this.name = "AuthError";
     this.status = status;
   }
+}
+
+/** zeromq.js's texts for the ZAP statuses of a refused handshake. */
+const AUTH_MESSAGES: Readonly<Record<number, string>> = {
+  300: "Temporary error",
+  400: "Authentication failure",
+  500: "Internal error",
+};
+
+/**
+ * The error an event carries, as zeromq.js reports it: a protocol error's
+ * message is `ZMTP protocol error` or `ZAP protocol error` (the `code` says
+ * which), an authentication error's is the status's text (`Authentication
+ * failure` for 400), and a failure of the connection is a {@linkcode ZmqError}
+ * with its errno. zmq-ts's explanation stays in `detail`, the original error
+ * in `cause`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AuthError, ProtocolError, reportedError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * const protocol = reportedError(new ProtocolError("greeting", "Bad signature", "ERR_ZMTP_UNSPECIFIED"));
+ * assert.equal(protocol.message, "ZMTP protocol error");
+ * assert.equal((protocol as ProtocolError).code, "ERR_ZMTP_UNSPECIFIED");
+ * assert.equal((protocol as ProtocolError).detail, "Bad signature");
+ * const auth = reportedError(new AuthError(400, "Wrong password"));
+ * assert.equal(auth.message, "Authentication failure");
+ * assert.equal((auth as AuthError).status, 400);
+ * ```
+ */
+export function reportedError(error: Error): Error {
+  if (error instanceof ProtocolError) {
+    if (error.detail !== undefined) return error;
+    const family = error.code.startsWith("ERR_ZAP_") ? "ZAP protocol error" : "ZMTP protocol error";
+    const reported = new ProtocolError(error.kind, family, error.code);
+    Object.defineProperty(reported, "detail", { value: error.message, enumerable: true });
+    Object.defineProperty(reported, "cause", { value: error, configurable: true, writable: true });
+    return reported;
+  }
+  if (error instanceof AuthError) {
+    if (error.detail !== undefined) return error;
+    const reported = new AuthError(error.status, AUTH_MESSAGES[error.status] ?? "Unknown error");
+    Object.defineProperty(reported, "detail", { value: error.message, enumerable: true });
+    Object.defineProperty(reported, "cause", { value: error, configurable: true, writable: true });
+    return reported;
+  }
+  return error;
 }

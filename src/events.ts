@@ -39,12 +39,17 @@ export type EventType = SocketEvent["type"];
 /** The event of one type, e.g. `EventOfType<"connect:retry">`. */
 export type EventOfType<T extends EventType> = Extract<SocketEvent, { type: T }>;
 
+/** zeromq.js's text for reading events after `on()`. */
+const EMITTER_MODE = "Observer is in event emitter mode. After a call to events.on() it is not possible to read " +
+  "events with events.receive().";
+
 /** How many undelivered events an observer keeps before dropping the oldest. */
 export const EVENT_QUEUE_LIMIT = 1000;
 
 /**
- * Delivers a socket's events. Use it in one of two ways: iterate it (or call
- * `receive()`), or attach listeners with `on()`. Events are queued for
+ * Delivers a socket's events. Use it in one of two ways, as zeromq.js's:
+ * iterate it (or call `receive()`), or attach listeners with `on()` (after
+ * which `receive()` throws). Events are queued for
  * iteration only once iteration has started, and at most
  * {@linkcode EVENT_QUEUE_LIMIT} are kept, so an unread observer costs nothing.
  *
@@ -65,14 +70,20 @@ export class Observer implements AsyncIterable<SocketEvent> {
   #queueing = false;
   #waiter: { resolve: (e: SocketEvent) => void; reject: (e: Error) => void } | null = null;
   #closed = false;
+  #emitterMode = false;
 
   /** Whether the observer (or its socket) was closed. */
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Calls `listener` for every event of `type`. */
+  /**
+   * Calls `listener` for every event of `type`. This puts the observer in
+   * event emitter mode, as zeromq.js's: `receive()` and iteration are then
+   * errors.
+   */
   on<T extends EventType>(type: T, listener: (event: EventOfType<T>) => void): this {
+    this.#emitterMode = true;
     let set = this.#listeners.get(type);
     if (!set) this.#listeners.set(type, set = new Set());
     set.add(listener as (event: SocketEvent) => void);
@@ -118,6 +129,7 @@ export class Observer implements AsyncIterable<SocketEvent> {
    * already waiting.
    */
   receive(): Promise<SocketEvent> {
+    if (this.#emitterMode) throw new Error(EMITTER_MODE);
     this.#queueing = true;
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
@@ -130,6 +142,7 @@ export class Observer implements AsyncIterable<SocketEvent> {
 
   /** Iterates events until the observer closes. */
   async *[Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
+    if (this.#emitterMode) throw new Error(EMITTER_MODE);
     this.#queueing = true;
     while (true) {
       const queued = this.#queue.shift();

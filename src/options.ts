@@ -28,12 +28,12 @@ export type OptionWireType = "Int32" | "Int64" | "Uint32" | "Uint64" | "Bool" | 
  * ```ts
  * import { OptionTable } from "./options.ts";
  * import assert from "node:assert/strict";
- * assert.equal(OptionTable.linger.check.parse(10, "Option linger"), 10);
- * assert.throws(() => OptionTable.linger.check.parse("10", "Option linger"), TypeError);
+ * assert.equal(OptionTable.linger.check.parse(10, "linger"), 10);
+ * assert.throws(() => OptionTable.linger.check.parse("10", "linger"), TypeError);
  * ```
  */
 export interface OptionCheck<T> {
-  /** Returns the value to store, or throws a `TypeError`/`RangeError` that starts with `what`. */
+  /** Returns the value to store, or throws a `TypeError`/`RangeError` that names the option `what`. */
   parse(value: unknown, what: string): T;
 }
 
@@ -69,10 +69,15 @@ function describe(value: unknown): string {
 function int(min: number, max: number = INT32_MAX): OptionCheck<number> {
   return {
     parse(value, what) {
-      if (typeof value !== "number" || !Number.isInteger(value)) {
-        throw new TypeError(`${what} must be an integer, got ${describe(value)}`);
+      if (typeof value !== "number") {
+        throw new TypeError(`Option value must be a number: ${what} got ${describe(value)}`);
       }
-      if (value < min || value > max) throw new RangeError(`${what} must be between ${min} and ${max}, got ${value}`);
+      if (!Number.isInteger(value)) {
+        throw new TypeError(`Option value must be a number (an integer): ${what} got ${describe(value)}`);
+      }
+      if (value < min || value > max) {
+        throw new RangeError(`Option ${what} must be between ${min} and ${max}, got ${value}`);
+      }
       return value;
     },
   };
@@ -80,17 +85,20 @@ function int(min: number, max: number = INT32_MAX): OptionCheck<number> {
 
 const bool: OptionCheck<boolean> = {
   parse(value, what) {
-    if (typeof value !== "boolean") throw new TypeError(`${what} must be a boolean, got ${describe(value)}`);
+    if (typeof value !== "boolean") {
+      throw new TypeError(`Option value must be a boolean: ${what} got ${describe(value)}`);
+    }
     return value;
   },
 };
 
+/** A string; bytes (a `Buffer`, say) are read as UTF-8, as zeromq.js does; null or undefined is none. */
 const text: OptionCheck<string | null> = {
   parse(value, what) {
-    if (value !== null && typeof value !== "string") {
-      throw new TypeError(`${what} must be a string or null, got ${describe(value)}`);
-    }
-    return value;
+    if (value === null || value === undefined) return null;
+    if (typeof value === "string") return value;
+    if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+    throw new TypeError(`Option value must be a string or buffer: ${what} got ${describe(value)}`);
   },
 };
 
@@ -100,8 +108,10 @@ const routingId: OptionCheck<string | null> = {
     const id = text.parse(value, what);
     if (id === null) return null;
     const bytes = new TextEncoder().encode(id);
-    if (bytes.length > 255) throw new RangeError(`${what} must be at most 255 bytes`);
-    if (bytes[0] === 0) throw new RangeError(`${what} must not start with a zero byte (reserved for generated ids)`);
+    if (bytes.length > 255) throw new RangeError(`Option ${what} must be at most 255 bytes`);
+    if (bytes[0] === 0) {
+      throw new RangeError(`Option ${what} must not start with a zero byte (reserved for generated ids)`);
+    }
     return id === "" ? null : id;
   },
 };
@@ -112,7 +122,11 @@ const curveKey: OptionCheck<string | null> = {
     if (value === null) return null;
     if (typeof value === "string" && value.length === 40) return value;
     if (value instanceof Uint8Array && value.length === 32) return value as unknown as string;
-    throw new TypeError(`${what} must be a 40-character Z85 string or 32 bytes, got ${describe(value)}`);
+    throw new TypeError(
+      `Option value must be a string or buffer: ${what} takes a 40-character Z85 string or 32 bytes, got ${
+        describe(value)
+      }`,
+    );
   },
 };
 
@@ -120,7 +134,7 @@ const curveKey: OptionCheck<string | null> = {
 const codecKind: OptionCheck<CodecKind> = {
   parse(value, what) {
     if (value !== "js" && value !== "wasm") {
-      throw new TypeError(`${what} must be one of js, wasm, got ${describe(value)}`);
+      throw new TypeError(`Option value must be "js" or "wasm": ${what} got ${describe(value)}`);
     }
     return value;
   },
@@ -479,7 +493,7 @@ export function optionApplies(type: SocketTypeName, name: string): name is Optio
  */
 export function checkOption(type: SocketTypeName, name: string, value: unknown): unknown {
   if (!optionApplies(type, name)) throw new TypeError(`Unknown option ${JSON.stringify(name)} for a ${type} socket`);
-  return specOf(name).check.parse(value, `Option ${name}`);
+  return specOf(name).check.parse(value, name);
 }
 
 /**

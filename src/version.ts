@@ -6,16 +6,30 @@
  */
 
 /**
- * The zmq-ts version.
+ * The libzmq version whose behaviour zmq-ts emulates, as zeromq.js reports
+ * its libzmq's (programs and tests gate features on it). zmq-ts's own
+ * version is {@linkcode packageVersion}.
  *
  * @example Usage
  * ```ts
  * import { version } from "./version.ts";
  * import assert from "node:assert/strict";
- * assert.match(version, /^\d+\.\d+\.\d+/);
+ * assert.equal(version, "4.3.5");
  * ```
  */
-export const version = "0.1.0";
+export const version = "4.3.5";
+
+/**
+ * zmq-ts's own version (the package's, kept equal to `deno.json`'s).
+ *
+ * @example Usage
+ * ```ts
+ * import { packageVersion } from "./version.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(packageVersion, /^\d+\.\d+\.\d+/);
+ * ```
+ */
+export const packageVersion = "0.1.0";
 
 /**
  * The ZMTP version zmq-ts speaks (it also talks to ZMTP 3.0 peers).
@@ -31,6 +45,8 @@ export const zmtpVersion = "3.1";
 
 /** What this build supports, with zeromq.js's keys plus zmq-ts's own. */
 export interface Capability {
+  /** `udp://` (Radio/Dish, Datagram). */
+  udp: boolean;
   /** `ipc://` (Unix domain sockets). */
   ipc: boolean;
   /** `inproc://` between sockets of one context. */
@@ -70,6 +86,7 @@ export const capability: Readonly<Capability> = Object.freeze({
   ipc: true,
   inproc: true,
   tcp: true,
+  udp: false,
   ws: false,
   pgm: false,
   tipc: false,

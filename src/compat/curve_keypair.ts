@@ -19,19 +19,15 @@ export interface CurveKeypair {
  * Makes a new random CURVE key pair, synchronously as zeromq 5 did.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import * as zmq from "../../v5_compat.ts";
+ * import assert from "node:assert/strict";
  * const { public: publicKey, secret } = zmq.curveKeypair();
- * console.log(publicKey.length, secret.length); // 40 40
+ * assert.equal(publicKey.length, 40);
+ * assert.equal(secret.length, 40);
  * ```
  */
 export function curveKeypair(): CurveKeypair {
-  // The v6 function is becoming synchronous (zeromq.js's is); until it is, say so instead of returning a promise.
-  type Pair = { publicKey: string; secretKey: string };
-  const pair = curveKeyPair() as Pair | Promise<Pair>;
-  if (pair instanceof Promise) {
-    pair.catch(() => {});
-    throw new Error("zmq.curveKeypair() needs a synchronous curveKeyPair() in zmq-ts's v6 API");
-  }
+  const pair = curveKeyPair();
   return { public: pair.publicKey, secret: pair.secretKey };
 }

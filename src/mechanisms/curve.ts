@@ -76,8 +76,8 @@ export type CurveMechanism = CurveClient | CurveServer;
  * import { createCurveMechanism } from "./curve.ts";
  * import { curveKeyPair } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
- * const serverPair = await curveKeyPair();
- * const clientPair = await curveKeyPair();
+ * const serverPair = curveKeyPair();
+ * const clientPair = curveKeyPair();
  * const base = { peerAddress: "127.0.0.1", routingId: new Uint8Array(0), zapDomain: "" };
  * const client = createCurveMechanism({ ...base, properties: [["Socket-Type", "DEALER"]], server: false,
  *   ...clientPair, serverKey: serverPair.publicKey });

@@ -55,9 +55,9 @@ const { HELLO, WELCOME, INITIATE, READY, ERROR } = CURVE_COMMAND;
  * import { CurveClient } from "./curve_client.ts";
  * import { curveKeyPair } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
- * const server = await curveKeyPair();
+ * const server = curveKeyPair();
  * const client = new CurveClient({ properties: [["Socket-Type", "DEALER"]], peerAddress: "",
- *   routingId: new Uint8Array(0), zapDomain: "", ...(await curveKeyPair()), serverKey: server.publicKey });
+ *   routingId: new Uint8Array(0), zapDomain: "", ...curveKeyPair(), serverKey: server.publicKey });
  * await client.prepare();
  * const hello = client.nextCommand()!;
  * assert.equal(hello.length, 200);

@@ -133,9 +133,9 @@ export const CURVE_SIZE = Object.freeze({
  * import { CurveClient } from "./curve_client.ts";
  * import { curveKeyPair } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
- * const server = await curveKeyPair();
+ * const server = curveKeyPair();
  * const client: CurveHandshake = new CurveClient({ properties: [["Socket-Type", "DEALER"]], peerAddress: "",
- *   routingId: new Uint8Array(0), zapDomain: "", ...(await curveKeyPair()), serverKey: server.publicKey });
+ *   routingId: new Uint8Array(0), zapDomain: "", ...curveKeyPair(), serverKey: server.publicKey });
  * await client.prepare();
  * assert.equal(client.nextCommand()?.length, 200, "HELLO");
  * assert.throws(() => client.encode(new Uint8Array(1), 0), /before its handshake/);

@@ -8,15 +8,19 @@
  * ```ts
  * import { curveKeyPair, curvePublicKey } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
- * const { publicKey, secretKey } = await curveKeyPair();
+ * const { publicKey, secretKey } = curveKeyPair();
  * assert.equal(publicKey.length, 40);
- * assert.equal(await curvePublicKey(secretKey), publicKey);
+ * assert.equal(curvePublicKey(secretKey), publicKey);
  * ```
  *
  * @module
  */
 
-import { loadCrypto, randomBytes } from "./crypto.ts";
+// X25519 for key generation, synchronous as zeromq.js's curveKeyPair() is; audited (noble), pure JavaScript,
+// so it works on every runtime and in browsers. The handshake's boxes use libsodium (crypto.ts), loaded lazily.
+// deno-lint-ignore no-import-prefix -- src/ takes no import map (URL importers do not get ours), so the version is inline.
+import { x25519 } from "npm:@noble/curves@2.4.0/ed25519.js";
+import { randomBytes } from "./crypto.ts";
 import { decodeZ85, encodeZ85 } from "../z85.ts";
 
 /**
@@ -39,7 +43,7 @@ export type CurveKey = string | Uint8Array;
  * ```ts
  * import { type CurveKeyPair, curveKeyPair } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
- * const pair: CurveKeyPair = await curveKeyPair();
+ * const pair: CurveKeyPair = curveKeyPair();
  * assert.equal(pair.secretKey.length, 40);
  * ```
  */
@@ -81,17 +85,16 @@ export const CURVE_KEY_Z85_LENGTH = 40;
  * ```ts
  * import { curveKeyPair, curveKeyBytes } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
- * const pair = await curveKeyPair();
+ * const pair = curveKeyPair(); // synchronous, as zeromq.js's
  * assert.equal(curveKeyBytes(pair.secretKey).length, 32);
- * assert.notEqual(pair.publicKey, (await curveKeyPair()).publicKey);
+ * assert.notEqual(pair.publicKey, curveKeyPair().publicKey);
  * ```
  *
  * @returns A fresh `{ publicKey, secretKey }`.
  */
-export async function curveKeyPair(): Promise<CurveKeyPair> {
-  const crypto = await loadCrypto();
+export function curveKeyPair(): CurveKeyPair {
   const secret = randomBytes(CURVE_KEY_BYTES);
-  return { publicKey: encodeZ85(crypto.publicKey(secret)), secretKey: encodeZ85(secret) };
+  return { publicKey: encodeZ85(x25519.getPublicKey(secret)), secretKey: encodeZ85(secret) };
 }
 
 /**
@@ -102,17 +105,15 @@ export async function curveKeyPair(): Promise<CurveKeyPair> {
  * import { curvePublicKey } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
  * // The server key pair from libzmq's zmq_curve manual page.
- * const publicKey = await curvePublicKey("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6");
+ * const publicKey = curvePublicKey("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6");
  * assert.equal(publicKey, "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
  * ```
  *
  * @param secretKey The secret key, Z85 or 32 bytes.
  * @returns The public key in Z85.
  */
-export async function curvePublicKey(secretKey: CurveKey): Promise<string> {
-  const secret = curveKeyBytes(secretKey, "secretKey");
-  const crypto = await loadCrypto();
-  return encodeZ85(crypto.publicKey(secret));
+export function curvePublicKey(secretKey: CurveKey): string {
+  return encodeZ85(x25519.getPublicKey(curveKeyBytes(secretKey, "secretKey")));
 }
 
 /**

@@ -47,8 +47,8 @@ const { HELLO, WELCOME, INITIATE, READY } = CURVE_COMMAND;
  * import { curveKeyPair } from "./curve_keys.ts";
  * import assert from "node:assert/strict";
  * import { decodeZ85 } from "../z85.ts";
- * const serverPair = await curveKeyPair();
- * const clientPair = await curveKeyPair();
+ * const serverPair = curveKeyPair();
+ * const clientPair = curveKeyPair();
  * const base = { peerAddress: "127.0.0.1", routingId: new Uint8Array(0), zapDomain: "" };
  * const server = new CurveServer({ ...base, properties: [["Socket-Type", "ROUTER"]], ...serverPair });
  * const client = new CurveClient({ ...base, properties: [["Socket-Type", "DEALER"]], ...clientPair,

@@ -11,6 +11,7 @@ import type { SocketTypeName } from "../types.ts";
 import { CurveClient } from "./curve_client.ts";
 import { CurveServer } from "./curve_server.ts";
 import type { Mechanism, MechanismOptions, ZapClient } from "./mechanism.ts";
+import { MisconfiguredMechanism } from "./misconfigured.ts";
 import { NullMechanism } from "./null.ts";
 import { PlainClient } from "./plain_client.ts";
 import { PlainServer } from "./plain_server.ts";
@@ -98,13 +99,19 @@ export function createMechanism(input: MechanismInput): Mechanism {
     case "curve": {
       const secretKey = option("curveSecretKey");
       const publicKey = option("curvePublicKey");
+      const server = option("curveServer") === true;
+      // libzmq lets a socket without its keys connect or bind; its handshakes fail. So do ours, with an event.
       if (secretKey === null) {
-        throw new TypeError("CURVE needs curveSecretKey (and curvePublicKey for a client): see curveKeyPair()");
+        return new MisconfiguredMechanism(
+          "CURVE",
+          server,
+          "CURVE needs curveSecretKey (and curvePublicKey for a client): see curveKeyPair()",
+        );
       }
-      if (option("curveServer") === true) {
-        return new CurveServer({ ...base, secretKey, publicKey: publicKey ?? undefined });
+      if (server) return new CurveServer({ ...base, secretKey, publicKey: publicKey ?? undefined });
+      if (publicKey === null) {
+        return new MisconfiguredMechanism("CURVE", false, "A CURVE client needs curvePublicKey and curveSecretKey");
       }
-      if (publicKey === null) throw new TypeError("A CURVE client needs curvePublicKey and curveSecretKey");
       return new CurveClient({
         ...base,
         secretKey,

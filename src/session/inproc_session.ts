@@ -18,7 +18,7 @@
 
 import type { Metadata } from "../codec/command.ts";
 import type { Endpoint } from "../endpoint.ts";
-import { ProtocolError, ZmqError } from "../errors.ts";
+import { ProtocolError, reportedError, ZmqError } from "../errors.ts";
 import { ZAP_ENDPOINT } from "../mechanisms/zap.ts";
 import { MessageQueue, Pipe } from "../pipe.ts";
 import { COMPATIBLE_TYPES, type SocketTypeName } from "../types.ts";
@@ -232,12 +232,12 @@ export class InprocConnection implements Session {
     here.emit({
       type: "handshake:error:protocol",
       address,
-      error: new ProtocolError("handshake", incompatibility(here.type, there.type, address)),
+      error: reportedError(new ProtocolError("handshake", incompatibility(here.type, there.type, address))),
     });
     there.emit({
       type: "handshake:error:protocol",
       address: binding.endpoint,
-      error: new ProtocolError("handshake", incompatibility(there.type, here.type, address)),
+      error: reportedError(new ProtocolError("handshake", incompatibility(there.type, here.type, address))),
     });
     this.#end();
   }

@@ -42,12 +42,12 @@ function transportSessions(transport: StreamTransport, createEngine: EngineFacto
   return {
     async bind(host, endpoint, requested) {
       transport.check?.(endpoint, host.runtime);
-      host.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
       let bound;
       try {
         bound = await transport.listen(endpoint, host.runtime, { ipv6: host.option("ipv6") });
       } catch (error) {
-        host.emit({ type: "bind:error", address: requested, error: error as Error });
+        // libzmq's monitor reports the address without its scheme here (`127.0.0.1:5555`), and so does zeromq.js.
+        host.emit({ type: "bind:error", address: requested.replace(/^[a-z]+:\/\//, ""), error: error as Error });
         throw error;
       }
       const session = new BindSession(host, bound, requested, createEngine);
@@ -56,7 +56,6 @@ function transportSessions(transport: StreamTransport, createEngine: EngineFacto
     },
     connect(host, endpoint, routingId) {
       transport.check?.(endpoint, host.runtime);
-      host.createMechanism(""); // Throws a TypeError now if the security options are incomplete.
       const session = new ConnectSession(host, endpoint, transport, createEngine, routingId);
       session.start();
       return session;

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type Context, getDefaultContext, inprocRegistryOf } from "../context.ts";
+import { type Context, getDefaultContext, inprocRegistryOf, joinContext, leaveContext } from "../context.ts";
 import type { EngineOptions } from "../engine/engine.ts";
 import { type Endpoint, parseEndpoint } from "../endpoint.ts";
 import { ZmqError } from "../errors.ts";
@@ -295,6 +295,9 @@ export class Socket implements AsyncDisposable {
     this.events = new Observer();
     this.#name = definition.name;
     this.#values = optionDefaults(definition.name);
+    // The context's options set some defaults of its new sockets, as libzmq's do.
+    if (context.ipv6) this.#values.ipv6 = true;
+    if (!context.blocky) this.#values.linger = 0;
     // The options of this type that not every type has get their accessors on the class's prototype.
     const prototype = Object.getPrototypeOf(this);
     if (prototype !== Socket.prototype && !PREPARED.has(prototype)) {
@@ -310,6 +313,7 @@ export class Socket implements AsyncDisposable {
     const runtime = this.context.runtime;
     this.#allocate = runtime.allocate === undefined ? undefined : (size) => runtime.allocate!(size);
     this.#host = this.#makeSessionHost();
+    joinContext(context, this);
     // Sealed as zeromq.js's are: assigning a property a socket does not have is a TypeError.
     Object.seal(this);
     if (options !== undefined) assignOptions(this, options);
@@ -703,6 +707,7 @@ export class Socket implements AsyncDisposable {
     const sessions = [...this.#binds, ...this.#connects];
     this.#binds = [];
     this.#connects = [];
+    leaveContext(this.context, this);
     this.#closing = Promise.all(sessions.map((s) => s.close(linger))).then(() => {
       this.events.emit({ type: "end" });
     });

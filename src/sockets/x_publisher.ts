@@ -330,6 +330,34 @@ export class XPublisher extends Socket {
   get subscriptionCount(): number {
     return (patternOf(this) as XPubPattern).subscriptionCount;
   }
+
+  /**
+   * zeromq.js's single switch over ZMQ_XPUB_VERBOSE and ZMQ_XPUB_VERBOSER:
+   * `null` reports a subscription only when it is the first for its topic
+   * and an unsubscription when the last is gone, `"allSubs"` every
+   * subscription (duplicates too), `"allSubsUnsubs"` every subscription and
+   * every unsubscription.
+   *
+   * @example Usage
+   * ```ts
+   * import { XPublisher } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * await using xpub = new XPublisher({ verbosity: "allSubs" });
+   * assert.equal(xpub.verbose, true);
+   * xpub.verbosity = "allSubsUnsubs";
+   * assert.equal(xpub.verboser, true);
+   * ```
+   */
+  get verbosity(): null | "allSubs" | "allSubsUnsubs" {
+    return this.verboser ? "allSubsUnsubs" : this.verbose ? "allSubs" : null;
+  }
+  set verbosity(value: null | "allSubs" | "allSubsUnsubs") {
+    if (value !== null && value !== "allSubs" && value !== "allSubsUnsubs") {
+      throw new TypeError(`Option value must be null, "allSubs" or "allSubsUnsubs": verbosity got ${typeof value}`);
+    }
+    this.verbose = value !== null;
+    this.verboser = value === "allSubsUnsubs";
+  }
 }
 
 defineSocketType({ name: "XPUB", makePattern: (host) => new XPubPattern(host, false) });

@@ -54,7 +54,7 @@ Deno.test("monitor - connect, connect_retry with its interval, bind_error with t
     const bindError = new Promise<unknown[]>((resolve) => twin.on("bind_error", (...args: unknown[]) => resolve(args)));
     twin.bind(endpoint, () => {});
     const [, address, error] = await withTimeout(bindError, 5000, "bind_error");
-    assert.equal(address, endpoint);
+    assert.equal(address, endpoint.replace("tcp://", "")); // libzmq reports a failed bind without the scheme
     assert.ok(error instanceof Error);
     assert.equal((error as Error & { code?: string }).code, "EADDRINUSE");
 

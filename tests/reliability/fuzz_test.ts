@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Pull } from "../../mod.ts";
+import { type ProtocolError, Pull } from "../../mod.ts";
 import { waitFor, withTimeout } from "../_helpers.ts";
 import { fuzzCase, runFuzz } from "./_fuzz_cases.ts";
 import { GREETING, RawPeer, ready } from "./_raw.ts";
@@ -86,7 +86,7 @@ Deno.test("hostile input - an oversized READY fails the handshake with handshake
   await using pull = new Pull({ maxMessageSize: 1024 });
   await pull.bind("tcp://127.0.0.1:*");
   const errors: string[] = [];
-  pull.events.on("handshake:error:protocol", (e) => errors.push(e.error.message));
+  pull.events.on("handshake:error:protocol", (e) => errors.push((e.error as ProtocolError).detail ?? e.error.message));
   await using peer = await RawPeer.connect(pull.lastEndpoint!);
   await peer.write(GREETING, longHeader(0x04, 4096n));
   await withTimeout(peer.ended, 5000, "refusal");

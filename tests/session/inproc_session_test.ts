@@ -3,6 +3,7 @@ import {
   Context,
   Dealer,
   Pair,
+  type ProtocolError,
   Publisher,
   Pull,
   Push,
@@ -219,7 +220,11 @@ Deno.test("inproc - incompatible socket types are refused", async () => {
   c.connect(endpoint2);
   await d.bind(endpoint2);
   assert.equal(events.length, 2);
-  assert.ok(events.every((e) => e.type === "handshake:error:protocol" && /cannot talk to/.test(e.error.message)));
+  assert.ok(
+    events.every((e) =>
+      e.type === "handshake:error:protocol" && /cannot talk to/.test((e.error as ProtocolError).detail ?? "")
+    ),
+  );
 });
 
 Deno.test("inproc - closing the sender: the receiver still drains what arrived, then the pipe is gone", async () => {

@@ -209,7 +209,7 @@ Deno.test("ZAP socket - only a Reply or Router counts as a handler", async () =>
   await using push = new Push({ plainUsername: "u", plainPassword: "p", reconnectInterval: 1000, linger: 0 });
   push.connect(pull.lastEndpoint!);
   await waitFor(() => count(serverEvents, "handshake:error:auth") > 0, 5000, "refusal");
-  assert.match(errorOf(serverEvents, "handshake:error:auth")!.message, /no ZAP handler/);
+  assert.match(errorOf(serverEvents, "handshake:error:auth")!.detail as string, /no ZAP handler/);
   assert.equal(notHandler.readable, false);
 });
 
