@@ -33,8 +33,11 @@ export type OptionWireType = "Int32" | "Int64" | "Uint32" | "Uint64" | "Bool" | 
  * ```
  */
 export interface OptionCheck<T> {
-  /** Returns the value to store, or throws a `TypeError`/`RangeError` that names the option `what`. */
-  parse(value: unknown, what: string): T;
+  /**
+   * Returns the value to store, or throws a `TypeError`/`RangeError` that
+   * names the option `what`; `warn` reports a value accepted with a caveat.
+   */
+  parse(value: unknown, what: string, warn?: (message: string) => void): T;
 }
 
 /**
@@ -54,6 +57,12 @@ export interface OptionSpec<T, S extends SocketTypeName = never> {
   readonly defaultFor?: Readonly<Partial<Record<SocketTypeName, T>>>;
   /** The socket types the option exists on (exactly those of `S`); every type when absent. */
   readonly types?: readonly S[];
+  /**
+   * Whether a change takes effect at once on a bound or connected socket
+   * (zeromq.js's list); setting any other option then warns that it waits
+   * for the next connect or bind.
+   */
+  readonly immediate?: boolean;
 }
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -82,6 +91,17 @@ function int(min: number, max: number = INT32_MAX): OptionCheck<number> {
     },
   };
 }
+
+/** An unsigned 64-bit integer; above 2^53 a JavaScript number may have been rounded, and that is said. */
+const uint64: OptionCheck<number> = {
+  parse(value, what, warn) {
+    const n = int(0, 2 ** 64).parse(value, what);
+    if (n > Number.MAX_SAFE_INTEGER) {
+      warn?.("Value is larger than Number.MAX_SAFE_INTEGER and may have been rounded inaccurately.");
+    }
+    return n;
+  },
+};
 
 const bool: OptionCheck<boolean> = {
   parse(value, what) {
@@ -158,13 +178,37 @@ const codecKind: OptionCheck<CodecKind> = {
  */
 export class OptionTable {
   /** ZMQ_SNDHWM: messages queued per peer before send blocks or drops. 0 = no limit. Default 1000. */
-  static readonly sendHighWaterMark: OptionSpec<number> = { id: 23, wire: "Int32", check: int(0), default: 1000 };
+  static readonly sendHighWaterMark: OptionSpec<number> = {
+    id: 23,
+    wire: "Int32",
+    check: int(0),
+    default: 1000,
+    immediate: true,
+  };
   /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses. 0 = no limit. Default 1000. */
-  static readonly receiveHighWaterMark: OptionSpec<number> = { id: 24, wire: "Int32", check: int(0), default: 1000 };
+  static readonly receiveHighWaterMark: OptionSpec<number> = {
+    id: 24,
+    wire: "Int32",
+    check: int(0),
+    default: 1000,
+    immediate: true,
+  };
   /** ZMQ_SNDTIMEO: ms `send()` waits before rejecting with EAGAIN; -1 waits forever, 0 never waits. Default -1. */
-  static readonly sendTimeout: OptionSpec<number> = { id: 28, wire: "Int32", check: int(-1), default: -1 };
+  static readonly sendTimeout: OptionSpec<number> = {
+    id: 28,
+    wire: "Int32",
+    check: int(-1),
+    default: -1,
+    immediate: true,
+  };
   /** ZMQ_RCVTIMEO: ms `receive()` waits before rejecting with EAGAIN; -1 waits forever, 0 never waits. Default -1. */
-  static readonly receiveTimeout: OptionSpec<number> = { id: 27, wire: "Int32", check: int(-1), default: -1 };
+  static readonly receiveTimeout: OptionSpec<number> = {
+    id: 27,
+    wire: "Int32",
+    check: int(-1),
+    default: -1,
+    immediate: true,
+  };
   /** ZMQ_LINGER: ms queued messages are kept for delivery after `close()`; -1 = until sent. Default -1 (0 for SUB/XSUB). */
   static readonly linger: OptionSpec<number> = {
     id: 17,
@@ -172,6 +216,7 @@ export class OptionTable {
     check: int(-1),
     default: -1,
     defaultFor: { SUB: 0, XSUB: 0 },
+    immediate: true,
   };
   /** ZMQ_ROUTING_ID: this socket's identity, sent to peers (1..255 bytes, not starting with 0x00); null = none. */
   static readonly routingId: OptionSpec<string | null> = { id: 5, wire: "String", check: routingId, default: null };
@@ -255,6 +300,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["ROUTER"],
+    immediate: true,
   };
   /** ZMQ_ROUTER_HANDOVER: a new peer with a routing id in use takes it over (the old one is disconnected). */
   static readonly handover: OptionSpec<boolean, "ROUTER"> = {
@@ -263,6 +309,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["ROUTER"],
+    immediate: true,
   };
   /** ZMQ_PROBE_ROUTER: send an empty message to every new peer (so a Router learns of it at once). */
   static readonly probeRouter: OptionSpec<boolean, "ROUTER" | "DEALER" | "REQ"> = {
@@ -271,6 +318,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["ROUTER", "DEALER", "REQ"],
+    immediate: true,
   };
   /** ZMQ_REQ_CORRELATE: prefix requests with an id and drop replies to older requests. */
   static readonly correlate: OptionSpec<boolean, "REQ"> = {
@@ -279,6 +327,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["REQ"],
+    immediate: true,
   };
   /** ZMQ_REQ_RELAXED: allow a new request before the reply to the last one (pair with `correlate`). */
   static readonly relaxed: OptionSpec<boolean, "REQ"> = {
@@ -287,6 +336,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["REQ"],
+    immediate: true,
   };
   /** ZMQ_CONFLATE: keep only the newest message queued per peer (set before bind/connect). */
   static readonly conflate: OptionSpec<boolean, "PUSH" | "PULL" | "PUB" | "SUB" | "DEALER" | "XPUB" | "XSUB"> = {
@@ -319,6 +369,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["XPUB"],
+    immediate: true,
   };
   /** ZMQ_XPUB_VERBOSER: report every subscribe and every unsubscribe. */
   static readonly verboser: OptionSpec<boolean, "XPUB"> = {
@@ -327,6 +378,7 @@ export class OptionTable {
     check: bool,
     default: false,
     types: ["XPUB"],
+    immediate: true,
   };
   /** ZMQ_XPUB_WELCOME_MSG: sent to each new subscriber after its handshake, unfiltered; null or "" for none. */
   static readonly welcomeMessage: OptionSpec<string | null, "XPUB"> = {
@@ -352,7 +404,7 @@ export class OptionTable {
   static readonly affinity: OptionSpec<number> = {
     id: 4,
     wire: "Uint64",
-    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    check: uint64,
     default: 0,
   };
   /** ZMQ_RATE: epgm's maximum send rate in kilobits per second. Default 100. */
@@ -378,21 +430,21 @@ export class OptionTable {
   static readonly vmciBufferSize: OptionSpec<number> = {
     id: 85,
     wire: "Uint64",
-    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    check: uint64,
     default: 65546,
   };
   /** ZMQ_VMCI_BUFFER_MIN_SIZE (kept for compatibility: there is no VMCI transport). */
   static readonly vmciBufferMinSize: OptionSpec<number> = {
     id: 86,
     wire: "Uint64",
-    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    check: uint64,
     default: 128,
   };
   /** ZMQ_VMCI_BUFFER_MAX_SIZE (kept for compatibility: there is no VMCI transport). */
   static readonly vmciBufferMaxSize: OptionSpec<number> = {
     id: 87,
     wire: "Uint64",
-    check: int(0, Number.MAX_SAFE_INTEGER + 1),
+    check: uint64,
     default: 262144,
   };
   /** ZMQ_VMCI_CONNECT_TIMEOUT (kept for compatibility: there is no VMCI transport). */
@@ -491,9 +543,30 @@ export function optionApplies(type: SocketTypeName, name: string): name is Optio
  * assert.throws(() => checkOption("PUSH", "mandatory", true), TypeError);
  * ```
  */
-export function checkOption(type: SocketTypeName, name: string, value: unknown): unknown {
+export function checkOption(
+  type: SocketTypeName,
+  name: string,
+  value: unknown,
+  warn?: (message: string) => void,
+): unknown {
   if (!optionApplies(type, name)) throw new TypeError(`Unknown option ${JSON.stringify(name)} for a ${type} socket`);
-  return specOf(name).check.parse(value, name);
+  return specOf(name).check.parse(value, name, warn);
+}
+
+/**
+ * Whether a change of the option takes effect at once on a bound or
+ * connected socket (see {@linkcode OptionSpec.immediate}).
+ *
+ * @example Usage
+ * ```ts
+ * import { optionIsImmediate } from "./options.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(optionIsImmediate("linger"), true);
+ * assert.equal(optionIsImmediate("routingId"), false);
+ * ```
+ */
+export function optionIsImmediate(name: OptionName): boolean {
+  return specOf(name).immediate === true;
 }
 
 /**

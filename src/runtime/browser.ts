@@ -336,6 +336,10 @@ class BrowserRuntime implements Runtime {
     return unsupported("The file system");
   }
 
+  warn(message: string): void {
+    console.warn(`Warning: ${message}`);
+  }
+
   yieldToEventLoop(): Promise<void> {
     return yieldToEventLoop();
   }

@@ -357,6 +357,10 @@ class DenoRuntime implements Runtime {
     return Deno.makeTempDir({ prefix: "zmq-ts-" });
   }
 
+  warn(message: string): void {
+    console.warn(`Warning: ${message}`);
+  }
+
   yieldToEventLoop(): Promise<void> {
     // A message to a fresh channel arrives after the event loop polled I/O (about 30 µs); closing both
     // ports at once keeps the channel from holding the process open.

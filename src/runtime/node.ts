@@ -611,6 +611,10 @@ export const nodeRuntime: Runtime = new (class NodeRuntime implements Runtime {
     return mkdtemp(join(tmpdir(), "zmq-ts-"));
   }
 
+  warn(message: string): void {
+    process.emitWarning(message);
+  }
+
   yieldToEventLoop(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));
   }

@@ -334,6 +334,11 @@ export interface Runtime {
    * per call in Deno).
    */
   yieldToEventLoop(): Promise<void>;
+  /**
+   * Optional: reports a warning the way the runtime does (Node and Bun: a
+   * process warning, which `process.on("warning")` sees; Deno: stderr).
+   */
+  warn?(message: string): void;
   /** Datagram sockets (udp://, epgm://); absent where the runtime has none. */
   readonly udp?: RuntimeUdp;
 }

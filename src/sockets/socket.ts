@@ -28,6 +28,7 @@ import {
   type OptionAccess,
   optionById,
   optionDefaults,
+  optionIsImmediate,
   type OptionName,
   optionNamesOf,
   type OptionReader,
@@ -336,9 +337,21 @@ export class Socket implements AsyncDisposable {
     return this.#values[name] as OptionValue<K>;
   }
 
-  /** Validates and sets an option by name; throws `TypeError`/`RangeError`. */
+  /**
+   * Validates and sets an option by name; throws `TypeError`/`RangeError`.
+   * Setting one that applies only to new connections on a socket already
+   * bound or connected warns, as zeromq.js does.
+   */
   protected setOption(name: string, value: unknown): void {
-    this.#values[name] = checkOption(this.#name, name, value);
+    const runtime = this.context.runtime;
+    const warn = runtime.warn === undefined ? undefined : (message: string) => runtime.warn!(message);
+    this.#values[name] = checkOption(this.#name, name, value, warn);
+    if (
+      warn !== undefined && (this.#binds.length + this.#connects.length > 0 || this.#blocked > 0) &&
+      !optionIsImmediate(name as OptionName)
+    ) {
+      warn("Socket option will not take effect until next connect/bind.");
+    }
   }
 
   static {
@@ -472,12 +485,13 @@ export class Socket implements AsyncDisposable {
   async bind(address: string): Promise<void> {
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     this.#checkUsable();
-    const endpoint = parseEndpoint(address, "bind", this.ipv6);
     this.#blocked++;
     try {
-      const session = await sessionFactoryFor(endpoint).bind(this.#host, endpoint, address);
-      // Even an inproc bind takes a turn (as libzmq's does), so a bind is never both started and done at once.
+      // The work starts on a later turn, as libzmq's binds run on its I/O thread: meanwhile the socket is
+      // blocked (other binds and unbinds are EBUSY, close() waits), whether the bind then succeeds or not.
       await RESOLVED;
+      const endpoint = parseEndpoint(address, "bind", this.ipv6);
+      const session = await sessionFactoryFor(endpoint).bind(this.#host, endpoint, address);
       if (this.#closed) {
         await session.close(0);
         throw closedError();
@@ -497,12 +511,13 @@ export class Socket implements AsyncDisposable {
   async unbind(address: string): Promise<void> {
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     this.#checkUsable();
-    parseEndpoint(address, "bind", this.ipv6);
-    const i = this.#binds.findIndex((s) => s.endpoint === address || s.requested === address);
-    if (i < 0) throw new ZmqError("ENOENT", `Not bound to ${address}`, { address });
-    const [session] = this.#binds.splice(i, 1);
     this.#blocked++;
     try {
+      await RESOLVED;
+      parseEndpoint(address, "bind", this.ipv6);
+      const i = this.#binds.findIndex((s) => s.endpoint === address || s.requested === address);
+      if (i < 0) throw new ZmqError("ENOENT", `Not bound to ${address}`, { address });
+      const [session] = this.#binds.splice(i, 1);
       await session.close(0);
     } finally {
       this.#unblock();
