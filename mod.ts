@@ -37,7 +37,7 @@ export { Context } from "./src/context.ts";
 export { Push, type PushOptions } from "./src/sockets/push.ts";
 export { Pull, type PullOptions } from "./src/sockets/pull.ts";
 export { type ConnectOptions, Socket, type SocketOptions } from "./src/sockets/socket.ts";
-export { type EventOfType, type EventType, Observer, type SocketEvent } from "./src/events.ts";
+export { type EventOfType, type EventType, Observer, type PeerHandshake, type SocketEvent } from "./src/events.ts";
 export {
   AuthError,
   ERROR_CODES,

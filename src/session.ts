@@ -16,11 +16,11 @@ import {
   type HandshakeInfo,
   ZmtpEngine,
 } from "./engine/zmtp_engine.ts";
-import type { SocketEvent } from "./events.ts";
+import type { PeerHandshake, SocketEvent } from "./events.ts";
 import type { Mechanism } from "./mechanisms/mechanism.ts";
 import type { Pipe } from "./pipe.ts";
-import type { Runtime } from "./runtime/runtime.ts";
-import type { Bound, StreamTransport } from "./transports/transport.ts";
+import { type Runtime, RuntimeError } from "./runtime/runtime.ts";
+import { type Bound, type StreamTransport, toZmqError } from "./transports/transport.ts";
 
 /** What a session needs from its socket. */
 export interface SessionOwner {
@@ -66,12 +66,33 @@ function setHandshakeInfo(pipe: Pipe, info: HandshakeInfo): void {
   pipe.zapProperties = info.zapProperties;
 }
 
+/** What the peer announced, for the `handshake` events (undefined before its READY arrived). */
+function peerHandshake(engine: ZmtpEngine): PeerHandshake | undefined {
+  const metadata = engine.peerProperties;
+  if (metadata.size === 0) return undefined;
+  const type = metadata.get("Socket-Type");
+  return {
+    socketType: type === undefined ? "" : new TextDecoder().decode(type),
+    mechanism: engine.mechanismName,
+    zmtpVersion: `3.${engine.zmtpMinor}`,
+    metadata,
+  };
+}
+
 /** Reports how an engine ended, as libzmq's monitor would. */
-function reportEnd(owner: SessionOwner, address: string, end: EngineEnd, duringHandshake: boolean): void {
+function reportEnd(
+  owner: SessionOwner,
+  address: string,
+  engine: ZmtpEngine,
+  end: EngineEnd,
+  duringHandshake: boolean,
+): void {
   if (end.kind === "local") return;
   if (duringHandshake) {
-    if (end.kind === "protocol") owner.emit({ type: "handshake:error:protocol", address, error: end.error });
-    else if (end.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error: end.error });
+    if (end.kind === "protocol") {
+      const peer = peerHandshake(engine);
+      owner.emit({ type: "handshake:error:protocol", address, error: end.error, ...(peer ? { peer } : {}) });
+    } else if (end.kind === "auth") owner.emit({ type: "handshake:error:auth", address, error: end.error });
     else {
       // A timeout, or the peer closing mid-handshake: libzmq's HANDSHAKE_FAILED_NO_DETAIL in both cases.
       const error = end.error ?? new Error("Connection closed during the handshake");
@@ -159,10 +180,19 @@ export class ConnectSession implements EngineHost {
       const engine = new ZmtpEngine(conn, owner.createMechanism(conn.remoteHost), this, owner.engineOptions());
       this.#engine = engine;
       engine.start();
-    }, () => {
+    }, (error) => {
       this.#connecting = null;
-      this.#retry();
+      if (error instanceof RuntimeError && error.permanent) this.#giveUp(error);
+      else this.#retry();
     });
+  }
+
+  /** A connect failure that retrying cannot fix (a permission the runtime refuses): report it and stop. */
+  #giveUp(error: RuntimeError): void {
+    if (this.#done || this.#stopped) return;
+    const address = this.endpoint.text;
+    this.#owner.emit({ type: "connect:error", address, error: toZmqError(error, address) });
+    this.#stop();
   }
 
   #retry(): void {
@@ -202,9 +232,9 @@ export class ConnectSession implements EngineHost {
     this.#pipeAttached = false;
   }
 
-  handshakeDone(_engine: ZmtpEngine, info: HandshakeInfo): Pipe | null {
+  handshakeDone(engine: ZmtpEngine, info: HandshakeInfo): Pipe | null {
     const owner = this.#owner;
-    owner.emit({ type: "handshake", address: this.endpoint.text });
+    owner.emit({ type: "handshake", address: this.endpoint.text, peer: peerHandshake(engine) });
     this.#interval = owner.option<number>("reconnectInterval");
     this.#handshakes++;
     let pipe = this.#pipe;
@@ -224,7 +254,7 @@ export class ConnectSession implements EngineHost {
 
   engineEnded(engine: ZmtpEngine, end: EngineEnd, duringHandshake: boolean): void {
     if (this.#engine === engine) this.#engine = null;
-    reportEnd(this.#owner, this.endpoint.text, end, duringHandshake);
+    reportEnd(this.#owner, this.endpoint.text, engine, end, duringHandshake);
     if (end.kind === "local" || this.#done) return;
     if (end.kind === "protocol" || end.kind === "auth") {
       // libzmq gives up on an endpoint after a protocol or authentication error.
@@ -317,7 +347,7 @@ export class BindSession implements EngineHost {
 
   handshakeDone(engine: ZmtpEngine, info: HandshakeInfo): Pipe | null {
     const owner = this.#owner;
-    owner.emit({ type: "handshake", address: this.endpoint });
+    owner.emit({ type: "handshake", address: this.endpoint, peer: peerHandshake(engine) });
     const pipe = owner.newPipe(this.endpoint);
     setHandshakeInfo(pipe, info);
     if (!owner.attachPipe(pipe)) return null;
@@ -329,7 +359,7 @@ export class BindSession implements EngineHost {
     this.#engines.delete(engine);
     const pipe = this.#pipes.get(engine);
     this.#pipes.delete(engine);
-    reportEnd(this.#owner, this.endpoint, end, duringHandshake);
+    reportEnd(this.#owner, this.endpoint, engine, end, duringHandshake);
     // The peer is gone: its queued outgoing messages are dropped; what it sent is still delivered.
     if (pipe !== undefined) this.#owner.detachPipe(pipe);
   }

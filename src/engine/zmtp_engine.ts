@@ -15,6 +15,7 @@ import {
   checkGreetingPrefix,
   encodeGreeting,
   GREETING_SIZE,
+  type MechanismName,
   negotiateMinor,
   parseGreeting,
 } from "../codec/greeting.ts";
@@ -169,6 +170,16 @@ export class ZmtpEngine {
   /** Resolves once the connection is closed and its reads have stopped. */
   get closed(): Promise<void> {
     return this.#conn.closed;
+  }
+
+  /** The security mechanism of this connection. */
+  get mechanismName(): MechanismName {
+    return this.#mechanism.name;
+  }
+
+  /** The metadata of the peer's READY (or INITIATE), once received (empty before). */
+  get peerProperties(): Metadata {
+    return this.#mechanism.peerProperties;
   }
 
   /** The peer's host without port, for ZAP. */
