@@ -130,6 +130,8 @@ export interface OpenSocket extends AsyncDisposable {
    * good (authentication, protocol or permission) and nothing is bound.
    */
   failed: Promise<never>;
+  /** The error {@linkcode OpenSocket.failed} rejected with, if it did. */
+  failure(): CliError | null;
   /** Closes the socket now, dropping queued messages. */
   abort(): Promise<void>;
 }
@@ -237,12 +239,14 @@ export async function openSocket(type: string, args: ParsedArgs, open: OpenOptio
   const fail = Promise.withResolvers<never>();
   fail.promise.catch(() => {});
   const dead = new Set<string>();
+  let failure: CliError | null = null;
   const onFatal = (event: { type: string; address: string; error: Error }, exitCode: 1 | 4) => {
     open.note(`${event.type} ${event.address}: ${event.error.message}`);
     if (!connects.includes(event.address)) return;
     dead.add(event.address);
     if (binds.length === 0 && dead.size === connects.length) {
-      fail.reject(new CliError(exitCode, `cannot reach ${connects.join(", ")}: ${event.error.message}`));
+      failure ??= new CliError(exitCode, `cannot reach ${connects.join(", ")}: ${event.error.message}`);
+      fail.reject(failure);
     }
   };
   socket.events.on("handshake:error:auth", (e) => onFatal(e, EXIT.HANDSHAKE));
@@ -262,12 +266,13 @@ export async function openSocket(type: string, args: ParsedArgs, open: OpenOptio
     for (const endpoint of connects) socket.connect(endpoint);
   } catch (err) {
     await close(0);
-    if (err instanceof ZmqError) throw new CliError(EXIT.ERROR, err.message, { cause: err });
+    if (err instanceof ZmqError) throw new CliError(EXIT.ERROR, `${err.code}: ${err.message}`, { cause: err });
     return usageFrom(err);
   }
   return {
     socket,
     failed: fail.promise,
+    failure: () => failure,
     abort: () => close(0),
     [Symbol.asyncDispose]: () => close(),
   };

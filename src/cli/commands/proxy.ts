@@ -104,7 +104,10 @@ export async function runProxy(argv: string[], ctx: CommandContext): Promise<num
   } catch (err) {
     for (const s of closers) s.close();
     if (err instanceof TypeError || err instanceof RangeError) throw new UsageError(err.message);
-    throw new CliError(EXIT.ERROR, (err as Error).message, { cause: err });
+    const code = (err as { code?: unknown }).code;
+    throw new CliError(EXIT.ERROR, `${typeof code === "string" ? code + ": " : ""}${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const proxy = new Proxy(front, back, capture ? { capture } : {});
   if (counter !== undefined) {

@@ -350,6 +350,9 @@ export async function runSocketCommand(type: string, argv: string[], ctx: Comman
       await open.abort();
       return interruptOf(ctx.signal) === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
     }
+    // Every peer refused us while the queued messages lingered: they were not delivered.
+    const failure = open.failure();
+    if (failure !== null) throw failure;
     return EXIT.OK;
   } catch (err) {
     closing = true;
