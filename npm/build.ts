@@ -1,17 +1,22 @@
 /**
  * Builds the npm package from the same sources as the Deno module:
  *
- * 1. checks that `npm/mod.ts` exports exactly the names `mod.ts` exports;
- * 2. bundles `npm/mod.ts` with esbuild (`platform: "node"`, `node:*`
- *    external) into `npm/dist/index.mjs` (ESM) and `npm/dist/index.cjs`
- *    (CommonJS); the Wasm codec is inline, there is no native code;
+ * 1. checks the entry points ({@linkcode ENTRIES}): `deno.json`'s
+ *    `exports` (JSR) name exactly the entries listed there, and each npm
+ *    entry file exports exactly the names of its Deno twin (`npm/mod.ts`
+ *    and `mod.ts`, `npm/cli.ts` and `cli.ts`, ...);
+ * 2. bundles each npm entry with esbuild (`platform: "node"`, `node:*`
+ *    external): `npm/dist/index.mjs` (ESM) and `index.cjs` (CommonJS) for
+ *    the main entry, `<name>.mjs` (and `.cjs` where listed) for the others;
+ *    the Wasm codec is inline, there is no native code;
  * 3. maps the lazily imported `npm:<pkg>@<version>[/path]` specifiers (the
  *    crypto layer's) to bare `<pkg>[/path]` and lists them as dependencies;
  * 4. emits `.d.ts` files with TypeScript (the `typescript` devDependency),
  *    rewriting the `.ts` specifiers tsc leaves in them
  *    (microsoft/TypeScript#61037), once for `import` and once for `require`;
  * 5. writes `package.json` (name `zmq-ts`, version from `deno.json`,
- *    `exports` with import/require/types, no scripts) and a README.
+ *    `exports` with import/require/types for every entry, the `zmq-ts`
+ *    `bin`, no scripts) and a README.
  *
  * Usage: `deno run -A npm/build.ts` (or `deno task npm:build`);
  * `--check-exports` only runs step 1; `--sync-exports` first copies the
@@ -46,6 +51,43 @@ async function exportedNames(file: string): Promise<string[]> {
   return (module.symbols as { name: string }[]).map((s) => s.name).sort();
 }
 
+/** One entry point of the package, on JSR and on npm. */
+export interface Entry {
+  /** The subpath: `"."`, `"./cli"`, ... (the same key in deno.json's `exports` and package.json's). */
+  name: string;
+  /** The Deno (JSR, URL) file, as deno.json's `exports` names it. */
+  deno: string;
+  /** The npm entry file it is bundled from (it exports the same names, bound to Node.js). */
+  npm: string;
+  /** The bundle's base name in npm/dist/ (`index` for the main entry). */
+  out: string;
+  /** Whether a CommonJS bundle is built too (for `require`). */
+  cjs: boolean;
+  /** A command name for package.json's `bin`, for an entry that runs as a program. */
+  bin?: string;
+}
+
+/**
+ * The entry points. Each line is one entry on both registries: adding one
+ * (draft, v5-compat, browser) is one line here plus its line in
+ * deno.json's `exports`, and the check below fails until both agree.
+ */
+export const ENTRIES: readonly Entry[] = [
+  { name: ".", deno: "./mod.ts", npm: "npm/mod.ts", out: "index", cjs: true },
+  { name: "./cli", deno: "./cli.ts", npm: "npm/cli.ts", out: "cli", cjs: false, bin: "zmq-ts" },
+];
+
+/** Fails unless deno.json's `exports` list exactly the entries of {@linkcode ENTRIES}. */
+export async function checkExportMaps(): Promise<void> {
+  const deno = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const jsr: Record<string, string> = typeof deno.exports === "string" ? { ".": deno.exports } : deno.exports;
+  const expected = Object.fromEntries(ENTRIES.map((e) => [e.name, e.deno]));
+  const show = (map: Record<string, string>) => JSON.stringify(map, Object.keys(map).sort());
+  if (show(jsr) !== show(expected)) {
+    throw new Error(`deno.json exports ${show(jsr)} but npm/build.ts ENTRIES list ${show(expected)}`);
+  }
+}
+
 const MARKER = "// Keep this list in step with ../mod.ts";
 
 /**
@@ -67,20 +109,25 @@ export async function syncExports(): Promise<void> {
   );
 }
 
-/** Fails unless `mod.ts` and `npm/mod.ts` export the same names. */
+/** Fails unless every npm entry exports the same names as its Deno twin; returns the main entry's names. */
 export async function checkExports(): Promise<string[]> {
-  const [deno, npm] = await Promise.all([exportedNames("mod.ts"), exportedNames("npm/mod.ts")]);
-  const missing = deno.filter((n) => !npm.includes(n));
-  const extra = npm.filter((n) => !deno.includes(n));
-  if (missing.length > 0 || extra.length > 0) {
-    throw new Error(
-      "npm/mod.ts and mod.ts export different names:" +
-        (missing.length ? `\n  add to npm/mod.ts: ${missing.join(", ")}` : "") +
-        (extra.length ? `\n  not in mod.ts: ${extra.join(", ")}` : "") +
-        "\n  (deno run -A npm/build.ts --sync-exports copies mod.ts's re-exports into npm/mod.ts)",
-    );
+  await checkExportMaps();
+  let main: string[] = [];
+  for (const entry of ENTRIES) {
+    const [deno, npm] = await Promise.all([exportedNames(entry.deno.slice(2)), exportedNames(entry.npm)]);
+    const missing = deno.filter((n) => !npm.includes(n));
+    const extra = npm.filter((n) => !deno.includes(n));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new Error(
+        `${entry.npm} and ${entry.deno} export different names:` +
+          (missing.length ? `\n  add to ${entry.npm}: ${missing.join(", ")}` : "") +
+          (extra.length ? `\n  not in ${entry.deno}: ${extra.join(", ")}` : "") +
+          (entry.name === "." ? "\n  (deno run -A npm/build.ts --sync-exports copies mod.ts's re-exports)" : ""),
+      );
+    }
+    if (entry.name === ".") main = deno;
   }
-  return deno;
+  return main;
 }
 
 /** `npm:name@1.2.3/sub/path` → `{ name, version, bare: "name/sub/path" }`. */
@@ -101,26 +148,36 @@ function mapNpmSpecifiers(code: string, deps: Map<string, string>): string {
   });
 }
 
+/** The bundles of an entry: `[format, file name]`. */
+function bundlesOf(entry: Entry): [string, string][] {
+  return entry.cjs ? [["esm", `${entry.out}.mjs`], ["cjs", `${entry.out}.cjs`]] : [["esm", `${entry.out}.mjs`]];
+}
+
 async function bundle(deps: Map<string, string>): Promise<void> {
-  for (const [format, file] of [["esm", "index.mjs"], ["cjs", "index.cjs"]]) {
-    const out = new URL(file, DIST);
-    await run(path(new URL("esbuild", BIN)), [
-      "npm/mod.ts",
-      "--bundle",
-      `--format=${format}`,
-      "--platform=node",
-      "--target=node20",
-      "--external:node:*",
-      "--external:npm:*",
-      "--legal-comments=none",
-      "--log-level=warning",
-      `--outfile=${path(out)}`,
-    ]);
-    const code = await Deno.readTextFile(out);
-    if (/\bDeno\./.test(code)) {
-      throw new Error(`${file} mentions Deno.: the npm graph must not include runtime/deno.ts`);
+  for (const entry of ENTRIES) {
+    for (const [format, file] of bundlesOf(entry)) {
+      const out = new URL(file, DIST);
+      await run(path(new URL("esbuild", BIN)), [
+        entry.npm,
+        "--bundle",
+        `--format=${format}`,
+        "--platform=node",
+        "--target=node20",
+        "--external:node:*",
+        "--external:npm:*",
+        "--legal-comments=none",
+        "--log-level=warning",
+        `--outfile=${path(out)}`,
+      ]);
+      const code = await Deno.readTextFile(out);
+      if (/\bDeno\./.test(code)) {
+        throw new Error(`${file} mentions Deno.: the npm graph must not include runtime/deno*.ts`);
+      }
+      if (entry.bin !== undefined && !code.startsWith("#!/usr/bin/env node\n")) {
+        throw new Error(`${file} is a bin but does not start with #!/usr/bin/env node`);
+      }
+      await Deno.writeTextFile(out, mapNpmSpecifiers(code, deps));
     }
-    await Deno.writeTextFile(out, mapNpmSpecifiers(code, deps));
   }
 }
 
@@ -160,7 +217,7 @@ async function declarations(): Promise<void> {
           rootDir: "../..",
           outDir: "types/esm",
         },
-        files: ["../mod.ts"],
+        files: ENTRIES.map((e) => `../../${e.npm}`),
       },
       null,
       2,
@@ -192,18 +249,29 @@ async function manifest(deps: Map<string, string>): Promise<void> {
     description:
       "ZeroMQ in TypeScript: ZMTP 3.1 over tcp, ipc and inproc, interoperable with libzmq; no native code. " +
       "The same library runs on Deno, Node.js and Bun.",
-    keywords: ["zeromq", "zmq", "zmtp", "0mq", "messaging", "deno", "bun"],
+    keywords: ["zeromq", "zmq", "zmtp", "0mq", "messaging", "deno", "bun", "cli"],
+    homepage: "https://github.com/zmq-ts/zmq-ts#readme",
+    repository: { type: "git", url: "git+https://github.com/zmq-ts/zmq-ts.git" },
+    bugs: { url: "https://github.com/zmq-ts/zmq-ts/issues" },
     main: "./index.cjs",
     module: "./index.mjs",
     types: "./types/cjs/npm/mod.d.ts",
+    bin: Object.fromEntries(
+      ENTRIES.filter((e) => e.bin).map((e) => [e.bin, `${e.out}.mjs`]), /* npm 11 drops "./" bin paths */
+    ),
     exports: {
-      ".": {
-        import: { types: "./types/esm/npm/mod.d.ts", default: "./index.mjs" },
-        require: { types: "./types/cjs/npm/mod.d.ts", default: "./index.cjs" },
-      },
+      ...Object.fromEntries(ENTRIES.map((e) => {
+        const types = e.npm.replace(/^npm\//, "").replace(/\.ts$/, ".d.ts");
+        const conditions: Record<string, unknown> = {
+          import: { types: `./types/esm/npm/${types}`, default: `./${e.out}.mjs` },
+        };
+        if (e.cjs) conditions.require = { types: `./types/cjs/npm/${types}`, default: `./${e.out}.cjs` };
+        return [e.name, conditions];
+      })),
       "./package.json": "./package.json",
     },
-    files: ["index.mjs", "index.cjs", "types/", "README.md"],
+    files: [...ENTRIES.flatMap((e) => bundlesOf(e).map(([, file]) => file)), "types/", "README.md", "LICENSE"],
+    license: deno.license,
     sideEffects: true,
     engines: { node: ">=20" },
     dependencies: Object.fromEntries([...deps].sort()),
@@ -216,12 +284,15 @@ async function manifest(deps: Map<string, string>): Promise<void> {
     // The runtimes page is optional.
   }
   await Deno.writeTextFile(new URL("README.md", DIST), readme);
+  await Deno.copyFile(new URL("LICENSE", ROOT), new URL("LICENSE", DIST));
 }
 
 if (import.meta.main) {
   if (Deno.args.includes("--sync-exports")) await syncExports();
   const names = await checkExports();
-  console.log(`exports match: ${names.length} names in mod.ts and npm/mod.ts`);
+  console.log(
+    `exports match: ${ENTRIES.map((e) => `${e.deno} = ${e.npm}`).join(", ")} (${names.length} names in mod.ts)`,
+  );
   if (!Deno.args.includes("--check-exports")) {
     await Deno.remove(DIST, { recursive: true }).catch(() => {});
     await Deno.mkdir(DIST, { recursive: true });
@@ -229,13 +300,8 @@ if (import.meta.main) {
     await bundle(deps);
     await declarations();
     await manifest(deps);
-    const sizes = await Promise.all(
-      ["index.mjs", "index.cjs"].map(async (f) => (await Deno.stat(new URL(f, DIST))).size),
-    );
-    console.log(
-      `built npm/dist: index.mjs ${sizes[0]} B, index.cjs ${sizes[1]} B, dependencies ${
-        JSON.stringify(Object.fromEntries(deps))
-      }`,
-    );
+    const files = ENTRIES.flatMap((e) => bundlesOf(e).map(([, file]) => file));
+    const sizes = await Promise.all(files.map(async (f) => `${f} ${(await Deno.stat(new URL(f, DIST))).size} B`));
+    console.log(`built npm/dist: ${sizes.join(", ")}, dependencies ${JSON.stringify(Object.fromEntries(deps))}`);
   }
 }

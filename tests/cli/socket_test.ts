@@ -289,6 +289,13 @@ Deno.test({ name: "cli Ctrl-C - closes the socket cleanly and exits 130", ignore
   }
 });
 
+Deno.test("cli Ctrl-C - also ends the wait for a message nobody takes (linger until delivered)", async () => {
+  await using cli = CliProcess.spawn(["push", "--connect", endpoint(), "-m", "undeliverable"]);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the message is queued, the socket lingers
+  cli.kill("SIGINT");
+  assert.equal((await cli.result()).code, 130);
+});
+
 Deno.test("cli --help - every command has its help, exit 0", async () => {
   const commands = [
     "pair",

@@ -347,7 +347,8 @@ export async function runSocketCommand(type: string, argv: string[], ctx: Comman
     // Queued messages get --linger (or --timeout) ms to reach the peer; an interrupt stops waiting.
     const lingered = await Promise.race([open[Symbol.asyncDispose]().then(() => "done" as const), aborted(ctx.signal)]);
     if (lingered === "aborted") {
-      await open.abort();
+      // The socket is closed already; a lingering close cannot be cut short, so the process ends here and
+      // the messages still queued are dropped (as linger 0 would).
       return interruptOf(ctx.signal) === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
     }
     // Every peer refused us while the queued messages lingered: they were not delivered.
@@ -356,7 +357,8 @@ export async function runSocketCommand(type: string, argv: string[], ctx: Comman
     return EXIT.OK;
   } catch (err) {
     closing = true;
-    await open.abort();
+    // Not yet closed (a failure or an interrupt during the work): close at once, dropping queued messages.
+    if (!socket.closed) await open.abort();
     if (err instanceof Stop) return ctx.signal.aborted ? EXIT.INTERRUPTED : EXIT.OK;
     throw err;
   } finally {
