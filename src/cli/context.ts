@@ -46,3 +46,35 @@ export function aborted(signal: AbortSignal): Promise<"aborted"> {
   if (signal.aborted) return Promise.resolve("aborted");
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve("aborted"), { once: true }));
 }
+
+/** A promise and its settle functions (`Promise.withResolvers`, which Node.js 20 lacks). */
+export interface Deferred<T> {
+  /** The promise. */
+  promise: Promise<T>;
+  /** Fulfils it. */
+  resolve(value: T): void;
+  /** Rejects it. */
+  reject(error: unknown): void;
+}
+
+/**
+ * Makes a {@linkcode Deferred}.
+ *
+ * @example Usage
+ * ```ts
+ * import { deferred } from "./context.ts";
+ * import assert from "node:assert/strict";
+ * const d = deferred<number>();
+ * d.resolve(3);
+ * assert.equal(await d.promise, 3);
+ * ```
+ */
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

@@ -22,6 +22,7 @@ import { Subscriber } from "../sockets/subscriber.ts";
 import { XPublisher } from "../sockets/x_publisher.ts";
 import { XSubscriber } from "../sockets/x_subscriber.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
+import { deferred } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./exit_codes.ts";
 
 /** A socket class. */
@@ -236,7 +237,7 @@ export async function openSocket(type: string, args: ParsedArgs, open: OpenOptio
     return usageFrom(err);
   }
   let auth: Authenticator | null = null;
-  const fail = Promise.withResolvers<never>();
+  const fail = deferred<never>();
   fail.promise.catch(() => {});
   const dead = new Set<string>();
   let failure: CliError | null = null;

@@ -28,6 +28,13 @@ const SLAB_RESERVE = 16;
 /** The permission flags an ipc endpoint needs: Deno checks the socket file and the Unix socket itself. */
 const IPC_FLAGS = "--allow-read --allow-write --allow-net";
 
+/** The flags for a Unix socket address (an abstract `\0name` has no file), and how to show it. */
+function ipcAddress(path: string): { shown: string; needs: string } {
+  return path.startsWith("\0")
+    ? { shown: "@" + path.slice(1), needs: "--allow-net" }
+    : { shown: path, needs: IPC_FLAGS };
+}
+
 /**
  * A refusal by Deno's permission system (`Deno.errors.NotCapable`): an
  * `EACCES` that names the flag to add, and permanent (retrying cannot help).
@@ -36,7 +43,7 @@ const IPC_FLAGS = "--allow-read --allow-write --allow-net";
  */
 function permissionError(err: Error, what: string, needs?: string): RuntimeError {
   const flag = /--allow-[a-z-]+/.exec(err.message)?.[0] ?? "the matching --allow-* flag";
-  const detail = err.message.replace(/,? run again with the --allow-[a-z-]+ flag\.?$/, "");
+  const detail = err.message.replace(/,? run again with the --allow-[a-z-]+ flag\.?$/, "").replaceAll("\0", "@");
   const all = needs !== undefined && needs !== flag ? ` (this transport needs ${needs})` : "";
   return new RuntimeError("EACCES", `${what}: Deno's permissions refuse it; run with ${flag}${all}. ${detail}`, {
     cause: err,
@@ -268,7 +275,8 @@ class DenoRuntime implements Runtime {
     try {
       return new DenoConn(await Deno.connect({ transport: "unix", path }));
     } catch (err) {
-      throw mapError(err, `Connect to ${path} failed`, IPC_FLAGS);
+      const { shown, needs } = ipcAddress(path);
+      throw mapError(err, `Connect to ${shown} failed`, needs);
     }
   }
 
@@ -276,7 +284,8 @@ class DenoRuntime implements Runtime {
     try {
       return Promise.resolve(new DenoListener(Deno.listen({ transport: "unix", path })));
     } catch (err) {
-      return Promise.reject(mapError(err, `Listen on ${path} failed`, IPC_FLAGS));
+      const { shown, needs } = ipcAddress(path);
+      return Promise.reject(mapError(err, `Listen on ${shown} failed`, needs));
     }
   }
 

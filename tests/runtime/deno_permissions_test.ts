@@ -90,6 +90,14 @@ Deno.test("Deno permissions - ipc bind and connect name each missing flag, --all
   }
 });
 
+Deno.test("Deno permissions - an abstract ipc name (Linux) needs only --allow-net", async () => {
+  const endpoint = `ipc://@zmq-ts-perm-${Deno.pid}`;
+  const refused = await probe([], "bind", endpoint);
+  assertRefusedBind(refused, "--allow-net");
+  assert.doesNotMatch(refused.message!, /--allow-read/);
+  assert.equal((await probe(["--allow-net"], "bind", endpoint)).bound, endpoint);
+});
+
 Deno.test("Deno permissions - a refused ipc bind leaves another process's live socket alone", async () => {
   const dir = await Deno.makeTempDir({ prefix: "zmq-ts-perm-" });
   const endpoint = `ipc://${dir}/socket`;

@@ -16,7 +16,7 @@
 
 import type { PeerHandshake, SocketEvent } from "../../events.ts";
 import { type CommandSpec, parseArgs } from "../args.ts";
-import { aborted, type CommandContext, interruptOf } from "../context.ts";
+import { aborted, type CommandContext, deferred, interruptOf } from "../context.ts";
 import { CliError, EXIT, UsageError } from "../exit_codes.ts";
 import { escapeFrame } from "../formats.ts";
 import { type OpenSocket, openSocket, OPTION_FLAGS, SECURITY_FLAGS, socketTypeName } from "../sockets.ts";
@@ -132,7 +132,7 @@ export async function runMonitor(argv: string[], ctx: CommandContext): Promise<n
   const timeout = args.integer("timeout");
   let handshakes = 0;
   let switched = given !== undefined;
-  const done = Promise.withResolvers<number>();
+  const done = deferred<number>();
   const timer = timeout === undefined ? undefined : setTimeout(() => {
     done.reject(new CliError(EXIT.TIMEOUT, `no handshake with ${endpoint} within ${timeout} ms`));
   }, timeout);
