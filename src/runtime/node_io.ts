@@ -10,6 +10,10 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { CliIo, InterruptSignal } from "../cli/io.ts";
 
+async function* readStdin(): AsyncGenerator<Uint8Array> {
+  for await (const chunk of process.stdin) yield chunk as Uint8Array;
+}
+
 /**
  * Standard streams and SIGINT/SIGTERM of the Node.js (or Bun) process.
  *
@@ -21,9 +25,7 @@ import type { CliIo, InterruptSignal } from "../cli/io.ts";
  * ```
  */
 export const nodeCliIo: CliIo = {
-  async *stdin(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of process.stdin) yield chunk as Uint8Array;
-  },
+  stdin: readStdin,
   writeStdout(bytes: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));

@@ -7,7 +7,7 @@
  * is possible (an offline machine) the test is skipped and says so.
  */
 import assert from "node:assert/strict";
-import { bytes, HAS_LIBZMQ, hex, LibzmqPeer, unhex } from "../_helpers.ts";
+import { bytes, HAS_LIBZMQ, hex, LibzmqPeer } from "../_helpers.ts";
 import { CliProcess, runCli } from "./_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
