@@ -70,6 +70,8 @@ export function nodeArgs(): string[] {
  */
 export function isNodeMain(url: string): boolean {
   const script = process.argv[1];
+  // Deno's node:process names its own main module here (deno test included); this entry is Node's and Bun's.
+  if (typeof process.versions.deno === "string") return false;
   if (script === undefined || !url.startsWith("file:")) return false;
   try {
     return realpathSync(script) === realpathSync(fileURLToPath(url));
