@@ -65,12 +65,17 @@ export interface Entry {
   cjs: boolean;
   /** A command name for package.json's `bin`, for an entry that runs as a program. */
   bin?: string;
+  /** esbuild's platform: `"node"` (default) or `"browser"` (a bundle with no `node:` imports). */
+  platform?: "node" | "browser";
 }
 
 /**
  * The entry points. Each line is one entry on both registries: adding one
  * (draft, v5-compat, browser) is one line here plus its line in
- * deno.json's `exports`, and the check below fails until both agree.
+ * deno.json's `exports`, and the check below fails until both agree. E.g.
+ * `{ name: "./draft", deno: "./draft.ts", npm: "npm/draft.ts", out: "draft", cjs: true }`, or for the browser
+ * bundle `{ name: "./browser", deno: "./browser.ts", npm: "npm/browser.ts", out: "browser", cjs: false,
+ * platform: "browser" }`.
  */
 export const ENTRIES: readonly Entry[] = [
   { name: ".", deno: "./mod.ts", npm: "npm/mod.ts", out: "index", cjs: true },
@@ -161,7 +166,7 @@ async function bundle(deps: Map<string, string>): Promise<void> {
         entry.npm,
         "--bundle",
         `--format=${format}`,
-        "--platform=node",
+        `--platform=${entry.platform ?? "node"}`,
         "--target=node20",
         "--external:node:*",
         "--external:npm:*",

@@ -15,7 +15,7 @@ trap 'rm -rf "$scratch"' EXIT
 (cd npm/dist && npm pack --silent --pack-destination "$scratch" >/dev/null)
 tarball="$(ls "$scratch"/zmq-ts-*.tgz)"
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
-if tar -tzf "$tarball" | grep -Ev '^package/(index\.(mjs|cjs)|cli\.mjs|README\.md|LICENSE|package\.json|types/.*)$'; then
+if tar -tzf "$tarball" | grep -Ev '^package/([a-z0-9_-]+\.(mjs|cjs)|README\.md|LICENSE|package\.json|types/.*)$'; then
   echo "unexpected files in the tarball" >&2
   exit 1
 fi
