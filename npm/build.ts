@@ -1,25 +1,32 @@
 /**
  * Builds the npm package from the same sources as the Deno module:
  *
- * 1. checks that `npm/mod.ts` exports exactly the names `mod.ts` exports
- *    (both re-export `src/api.ts`);
- * 2. bundles `npm/mod.ts` with esbuild (`platform: "node"`, `node:*`
- *    external) into `npm/dist/index.mjs` (ESM) and `npm/dist/index.cjs`
- *    (CommonJS); the Wasm codec is inline, there is no native code;
+ * 1. checks the entry points ({@linkcode ENTRIES}): `deno.json`'s
+ *    `exports` (JSR) name exactly the entries listed there, and each npm
+ *    entry file exports exactly the names of its Deno twin (`npm/mod.ts`
+ *    and `mod.ts`, `npm/cli.ts` and `cli.ts`, ...);
+ * 2. bundles each npm entry with esbuild (`platform: "node"`, `node:*`
+ *    external): `npm/dist/index.mjs` (ESM) and `index.cjs` (CommonJS) for
+ *    the main entry, `<name>.mjs` (and `.cjs` where listed) for the others;
+ *    the Wasm codec is inline, there is no native code;
  * 3. maps the lazily imported `npm:<pkg>@<version>[/path]` specifiers (the
  *    crypto layer's) to bare `<pkg>[/path]` and lists them as dependencies;
  * 4. emits `.d.ts` files with TypeScript (the `typescript` devDependency),
  *    rewriting the `.ts` specifiers tsc leaves in them
  *    (microsoft/TypeScript#61037), once for `import` and once for `require`;
  * 5. writes `package.json` (name `zmq-ts`, version from `deno.json`,
- *    `exports` with import/require/types, no scripts) and a README;
- * 6. does the same for the `zmq-ts/v5-compat` entry (`npm/v5_compat.ts`, the
- *    names of `v5_compat.ts`), bundled without the library itself: its
- *    imports of `src/compat/_v6.ts` (names `mod.ts` exports, checked) become
- *    imports of the main entry, so both entries share one library.
+ *    `exports` with import/require/types for every entry, the `zmq-ts`
+ *    `bin`, no scripts) and a README.
+ *
+ * Entries other than the main one that are built on the library (v5-compat,
+ * draft) reach it through one module (`shares`, e.g. `src/compat/_v6.ts`),
+ * which the bundle keeps external and rewrites to the main entry's bundle,
+ * so that every entry shares one library: one default context, one set of
+ * inproc endpoints.
  *
  * Usage: `deno run -A npm/build.ts` (or `deno task npm:build`);
- * `--check-exports` only runs step 1.
+ * `--check-exports` only runs step 1; `--sync-exports` first copies the
+ * re-exports of `mod.ts` into `npm/mod.ts`.
  *
  * @module
  */
@@ -50,33 +57,90 @@ async function exportedNames(file: string): Promise<string[]> {
   return (module.symbols as { name: string }[]).map((s) => s.name).sort();
 }
 
-/** Fails unless `mod.ts` and `npm/mod.ts` export the same names. */
-export async function checkExports(): Promise<string[]> {
-  const [deno, npm] = await Promise.all([exportedNames("mod.ts"), exportedNames("npm/mod.ts")]);
-  const missing = deno.filter((n) => !npm.includes(n));
-  const extra = npm.filter((n) => !deno.includes(n));
-  if (missing.length > 0 || extra.length > 0) {
-    throw new Error(
-      "npm/mod.ts and mod.ts export different names:" +
-        (missing.length ? `\n  add to npm/mod.ts: ${missing.join(", ")}` : "") +
-        (extra.length ? `\n  not in mod.ts: ${extra.join(", ")}` : "") +
-        "\n  (both should re-export src/api.ts and define only `context` themselves)",
-    );
-  }
-  return deno;
+/** One entry point of the package, on JSR and on npm. */
+export interface Entry {
+  /** The subpath: `"."`, `"./cli"`, ... (the same key in deno.json's `exports` and package.json's). */
+  name: string;
+  /** The Deno (JSR, URL) file, as deno.json's `exports` names it. */
+  deno: string;
+  /** The npm entry file it is bundled from (it exports the same names, bound to Node.js). */
+  npm: string;
+  /** The bundle's base name in npm/dist/ (`index` for the main entry). */
+  out: string;
+  /** Whether a CommonJS bundle is built too (for `require`). */
+  cjs: boolean;
+  /** A command name for package.json's `bin`, for an entry that runs as a program. */
+  bin?: string;
+  /** esbuild's platform: `"node"` (default) or `"browser"` (a bundle with no `node:` imports). */
+  platform?: "node" | "browser";
+  /**
+   * The module through which the entry reaches the library (it may export
+   * only names the main entry exports): bundled as an import of the main
+   * entry's bundle instead, so the entry shares the main entry's library.
+   */
+  shares?: string;
+  /** For TypeScript's `moduleResolution: "node"`, which ignores `exports`: list the subpath in `typesVersions`. */
+  typesVersions?: boolean;
 }
 
-/** Fails unless `v5_compat.ts` and `npm/v5_compat.ts` export the same names, and `_v6.ts` only names of `mod.ts`. */
-export async function checkCompatExports(mainNames: string[]): Promise<void> {
-  const [deno, npm, v6] = await Promise.all(
-    ["v5_compat.ts", "npm/v5_compat.ts", "src/compat/_v6.ts"].map((file) => exportedNames(file)),
-  );
-  const differ = [...deno.filter((n) => !npm.includes(n)), ...npm.filter((n) => !deno.includes(n))];
-  if (differ.length > 0) {
-    throw new Error(`v5_compat.ts and npm/v5_compat.ts export different names: ${differ.join(", ")}`);
+/**
+ * The entry points. Each line is one entry on both registries: adding one
+ * (draft, v5-compat, browser) is one line here plus its line in
+ * deno.json's `exports`, and the check below fails until both agree. E.g.
+ * `{ name: "./draft", deno: "./draft.ts", npm: "npm/draft.ts", out: "draft", cjs: true }`, or for the browser
+ * bundle `{ name: "./browser", deno: "./browser.ts", npm: "npm/browser.ts", out: "browser", cjs: false,
+ * platform: "browser" }`.
+ */
+export const ENTRIES: readonly Entry[] = [
+  { name: ".", deno: "./mod.ts", npm: "npm/mod.ts", out: "index", cjs: true },
+  {
+    name: "./v5-compat",
+    deno: "./v5_compat.ts",
+    npm: "npm/v5_compat.ts",
+    out: "v5-compat",
+    cjs: true,
+    shares: "src/compat/_v6.ts",
+    typesVersions: true,
+  },
+  { name: "./cli", deno: "./cli.ts", npm: "npm/cli.ts", out: "cli", cjs: false, bin: "zmq-ts" },
+];
+
+/** Fails unless deno.json's `exports` list exactly the entries of {@linkcode ENTRIES}. */
+export async function checkExportMaps(): Promise<void> {
+  const deno = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const jsr: Record<string, string> = typeof deno.exports === "string" ? { ".": deno.exports } : deno.exports;
+  const expected = Object.fromEntries(ENTRIES.map((e) => [e.name, e.deno]));
+  const show = (map: Record<string, string>) => JSON.stringify(map, Object.keys(map).sort());
+  if (show(jsr) !== show(expected)) {
+    throw new Error(`deno.json exports ${show(jsr)} but npm/build.ts ENTRIES list ${show(expected)}`);
   }
-  const notMain = v6.filter((n) => !mainNames.includes(n));
-  if (notMain.length > 0) throw new Error(`src/compat/_v6.ts exports names mod.ts does not: ${notMain.join(", ")}`);
+}
+
+/** Fails unless every npm entry exports the same names as its Deno twin; returns the main entry's names. */
+export async function checkExports(): Promise<string[]> {
+  await checkExportMaps();
+  let main: string[] = [];
+  for (const entry of ENTRIES) {
+    const [deno, npm] = await Promise.all([exportedNames(entry.deno.slice(2)), exportedNames(entry.npm)]);
+    const missing = deno.filter((n) => !npm.includes(n));
+    const extra = npm.filter((n) => !deno.includes(n));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new Error(
+        `${entry.npm} and ${entry.deno} export different names:` +
+          (missing.length ? `\n  add to ${entry.npm}: ${missing.join(", ")}` : "") +
+          (extra.length ? `\n  not in ${entry.deno}: ${extra.join(", ")}` : "") +
+          (entry.name === "." ? "\n  (both should re-export src/api.ts and define only `context` themselves)" : ""),
+      );
+    }
+    if (entry.name === ".") main = deno;
+  }
+  for (const entry of ENTRIES) {
+    if (entry.shares === undefined) continue;
+    const shared = await exportedNames(entry.shares);
+    const notMain = shared.filter((n) => !main.includes(n));
+    if (notMain.length > 0) throw new Error(`${entry.shares} exports names mod.ts does not: ${notMain.join(", ")}`);
+  }
+  return main;
 }
 
 /** `npm:name@1.2.3/sub/path` → `{ name, version, bare: "name/sub/path" }`. */
@@ -97,45 +161,49 @@ function mapNpmSpecifiers(code: string, deps: Map<string, string>): string {
   });
 }
 
-/** Where the v5-compat bundle finds the v6 API: the main entry of the same format. */
-const V6_IMPORT = /(["'])[^"']*\/_v6\.ts\1/g;
+/** The bundles of an entry: `[format, file name]`. */
+function bundlesOf(entry: Entry): [string, string][] {
+  return entry.cjs ? [["esm", `${entry.out}.mjs`], ["cjs", `${entry.out}.cjs`]] : [["esm", `${entry.out}.mjs`]];
+}
 
 async function bundle(deps: Map<string, string>): Promise<void> {
-  const builds = [
-    { entry: "npm/mod.ts", format: "esm", file: "index.mjs", external: [] as string[] },
-    { entry: "npm/mod.ts", format: "cjs", file: "index.cjs", external: [] as string[] },
-    { entry: "npm/v5_compat.ts", format: "esm", file: "v5-compat.mjs", external: ["*/_v6.ts"] },
-    { entry: "npm/v5_compat.ts", format: "cjs", file: "v5-compat.cjs", external: ["*/_v6.ts"] },
-  ];
-  for (const { entry, format, file, external } of builds) {
-    const out = new URL(file, DIST);
-    await run(path(new URL("esbuild", BIN)), [
-      entry,
-      "--bundle",
-      `--format=${format}`,
-      "--platform=node",
-      "--target=node20",
-      "--external:node:*",
-      "--external:npm:*",
-      ...external.map((e) => `--external:${e}`),
-      "--legal-comments=none",
-      // Class names are API (zeromq.js programs read them; Proxy would otherwise become Proxy2).
-      "--keep-names",
-      "--log-level=warning",
-      `--outfile=${path(out)}`,
-    ]);
-    let code = await Deno.readTextFile(out);
-    if (/\bDeno\./.test(code)) {
-      throw new Error(`${file} mentions Deno.: the npm graph must not include runtime/deno.ts`);
+  for (const entry of ENTRIES) {
+    const shared = entry.shares === undefined ? null : entry.shares.slice(entry.shares.lastIndexOf("/") + 1);
+    for (const [format, file] of bundlesOf(entry)) {
+      const out = new URL(file, DIST);
+      await run(path(new URL("esbuild", BIN)), [
+        entry.npm,
+        "--bundle",
+        `--format=${format}`,
+        `--platform=${entry.platform ?? "node"}`,
+        "--target=node20",
+        "--external:node:*",
+        "--external:npm:*",
+        ...(shared === null ? [] : [`--external:*/${shared}`]),
+        "--legal-comments=none",
+        // Class names are API (zeromq.js programs read them; Proxy would otherwise become Proxy2).
+        "--keep-names",
+        "--log-level=warning",
+        `--outfile=${path(out)}`,
+      ]);
+      let code = await Deno.readTextFile(out);
+      if (shared !== null) {
+        // The entry's way to the library becomes the main entry's bundle of the same format.
+        const sharedImport = new RegExp(`(["'])[^"']*/${shared.replace(".", "\\.")}\\1`, "g");
+        code = code.replace(
+          sharedImport,
+          (_all, quote: string) => `${quote}./index.${format === "esm" ? "mjs" : "cjs"}${quote}`,
+        );
+        if (/["'][^"']*\.ts["']/.test(code)) throw new Error(`${file} still imports a .ts file`);
+      }
+      if (/\bDeno\./.test(code)) {
+        throw new Error(`${file} mentions Deno.: the npm graph must not include runtime/deno*.ts`);
+      }
+      if (entry.bin !== undefined && !code.startsWith("#!/usr/bin/env node\n")) {
+        throw new Error(`${file} is a bin but does not start with #!/usr/bin/env node`);
+      }
+      await Deno.writeTextFile(out, mapNpmSpecifiers(code, deps));
     }
-    if (external.length > 0) {
-      code = code.replace(
-        V6_IMPORT,
-        (_all, quote: string) => `${quote}./index.${format === "esm" ? "mjs" : "cjs"}${quote}`,
-      );
-      if (/["'][^"']*\.ts["']/.test(code)) throw new Error(`${file} still imports a .ts file`);
-    }
-    await Deno.writeTextFile(out, mapNpmSpecifiers(code, deps));
   }
 }
 
@@ -175,7 +243,7 @@ async function declarations(): Promise<void> {
           rootDir: "../..",
           outDir: "types/esm",
         },
-        files: ["../mod.ts", "../v5_compat.ts"],
+        files: ENTRIES.map((e) => `../../${e.npm}`),
       },
       null,
       2,
@@ -207,24 +275,38 @@ async function manifest(deps: Map<string, string>): Promise<void> {
     description:
       "ZeroMQ in TypeScript: ZMTP 3.1 over tcp, ipc and inproc, interoperable with libzmq; no native code. " +
       "The same library runs on Deno, Node.js and Bun.",
-    keywords: ["zeromq", "zmq", "zmtp", "0mq", "messaging", "deno", "bun"],
+    keywords: ["zeromq", "zmq", "zmtp", "0mq", "messaging", "deno", "bun", "cli"],
+    homepage: "https://github.com/zmq-ts/zmq-ts#readme",
+    repository: { type: "git", url: "git+https://github.com/zmq-ts/zmq-ts.git" },
+    bugs: { url: "https://github.com/zmq-ts/zmq-ts/issues" },
     main: "./index.cjs",
     module: "./index.mjs",
     types: "./types/cjs/npm/mod.d.ts",
+    bin: Object.fromEntries(
+      ENTRIES.filter((e) => e.bin).map((e) => [e.bin, `${e.out}.mjs`]), /* npm 11 drops "./" bin paths */
+    ),
+    // TypeScript's old `moduleResolution: "node"` ignores `exports`; this points it at the subpaths' types.
+    typesVersions: {
+      "*": Object.fromEntries(
+        ENTRIES.filter((e) => e.typesVersions).map((e) => [
+          e.name.slice(2),
+          [`./types/cjs/npm/${e.npm.replace(/^npm\//, "").replace(/\.ts$/, ".d.ts")}`],
+        ]),
+      ),
+    },
     exports: {
-      ".": {
-        import: { types: "./types/esm/npm/mod.d.ts", default: "./index.mjs" },
-        require: { types: "./types/cjs/npm/mod.d.ts", default: "./index.cjs" },
-      },
-      "./v5-compat": {
-        import: { types: "./types/esm/npm/v5_compat.d.ts", default: "./v5-compat.mjs" },
-        require: { types: "./types/cjs/npm/v5_compat.d.ts", default: "./v5-compat.cjs" },
-      },
+      ...Object.fromEntries(ENTRIES.map((e) => {
+        const types = e.npm.replace(/^npm\//, "").replace(/\.ts$/, ".d.ts");
+        const conditions: Record<string, unknown> = {
+          import: { types: `./types/esm/npm/${types}`, default: `./${e.out}.mjs` },
+        };
+        if (e.cjs) conditions.require = { types: `./types/cjs/npm/${types}`, default: `./${e.out}.cjs` };
+        return [e.name, conditions];
+      })),
       "./package.json": "./package.json",
     },
-    // TypeScript's old `moduleResolution: "node"` ignores `exports`; this points it at the subpath's types.
-    typesVersions: { "*": { "v5-compat": ["./types/cjs/npm/v5_compat.d.ts"] } },
-    files: ["index.mjs", "index.cjs", "v5-compat.mjs", "v5-compat.cjs", "types/", "README.md"],
+    files: [...ENTRIES.flatMap((e) => bundlesOf(e).map(([, file]) => file)), "types/", "README.md", "LICENSE"],
+    license: deno.license,
     sideEffects: true,
     engines: { node: ">=20" },
     dependencies: Object.fromEntries([...deps].sort()),
@@ -237,12 +319,14 @@ async function manifest(deps: Map<string, string>): Promise<void> {
     // The runtimes page is optional.
   }
   await Deno.writeTextFile(new URL("README.md", DIST), readme);
+  await Deno.copyFile(new URL("LICENSE", ROOT), new URL("LICENSE", DIST));
 }
 
 if (import.meta.main) {
   const names = await checkExports();
-  await checkCompatExports(names);
-  console.log(`exports match: ${names.length} names in mod.ts and npm/mod.ts; v5_compat.ts and npm/v5_compat.ts agree`);
+  console.log(
+    `exports match: ${ENTRIES.map((e) => `${e.deno} = ${e.npm}`).join(", ")} (${names.length} names in mod.ts)`,
+  );
   if (!Deno.args.includes("--check-exports")) {
     await Deno.remove(DIST, { recursive: true }).catch(() => {});
     await Deno.mkdir(DIST, { recursive: true });
@@ -250,13 +334,8 @@ if (import.meta.main) {
     await bundle(deps);
     await declarations();
     await manifest(deps);
-    const sizes = await Promise.all(
-      ["index.mjs", "index.cjs"].map(async (f) => (await Deno.stat(new URL(f, DIST))).size),
-    );
-    console.log(
-      `built npm/dist: index.mjs ${sizes[0]} B, index.cjs ${sizes[1]} B, dependencies ${
-        JSON.stringify(Object.fromEntries(deps))
-      }`,
-    );
+    const files = ENTRIES.flatMap((e) => bundlesOf(e).map(([, file]) => file));
+    const sizes = await Promise.all(files.map(async (f) => `${f} ${(await Deno.stat(new URL(f, DIST))).size} B`));
+    console.log(`built npm/dist: ${sizes.join(", ")}, dependencies ${JSON.stringify(Object.fromEntries(deps))}`);
   }
 }

@@ -15,7 +15,7 @@ trap 'rm -rf "$scratch"' EXIT
 (cd npm/dist && npm pack --silent --pack-destination "$scratch" >/dev/null)
 tarball="$(ls "$scratch"/zmq-ts-*.tgz)"
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
-if tar -tzf "$tarball" | grep -Ev '^package/((index|v5-compat)\.(mjs|cjs)|README\.md|package\.json|types/.*)$'; then
+if tar -tzf "$tarball" | grep -Ev '^package/([a-z0-9_-]+\.(mjs|cjs)|README\.md|LICENSE|package\.json|types/.*)$'; then
   echo "unexpected files in the tarball" >&2
   exit 1
 fi
@@ -24,6 +24,14 @@ if tar -xzOf "$tarball" package/package.json | grep -q '"scripts"'; then
   echo "the package must not have install (or any) scripts" >&2
   exit 1
 fi
+
+# What `npm publish` would upload, checked by npm itself: no warning but the dry run's "not logged in".
+publish_log="$(cd npm/dist && npm publish --dry-run 2>&1)"
+if echo "$publish_log" | grep -i 'warn' | grep -v 'requires you to be logged in'; then
+  echo "npm publish --dry-run warns (see above)" >&2
+  exit 1
+fi
+echo "npm publish --dry-run: ok"
 
 cd "$scratch"
 cat > package.json <<'JSON'
@@ -65,6 +73,24 @@ JSON
   echo "types: ok with moduleResolution $resolution"
 done
 rm tsconfig.json
+
+# The bin: npx finds it in the installed package; a round trip with a libzmq REP (pyzmq) when present.
+npx --no-install zmq-ts --help | grep -q '^Usage: zmq-ts COMMAND'
+npx --no-install zmq-ts keygen --json | grep -q '"publicKey"'
+if /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+  port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  /usr/bin/python3 -c "
+import zmq, sys
+s = zmq.Context().socket(zmq.REP); s.bind('tcp://127.0.0.1:$port')
+s.send(b'echo ' + s.recv())" &
+  rep_pid=$!
+  reply="$(npx --no-install zmq-ts req --connect "tcp://127.0.0.1:$port" -m hello --timeout 10000)"
+  wait "$rep_pid"
+  [ "$reply" = "echo hello" ] || { echo "npx zmq-ts req got: $reply" >&2; exit 1; }
+  echo "bin: npx zmq-ts --help, keygen and a REQ round trip with libzmq: ok"
+else
+  echo "bin: npx zmq-ts --help and keygen: ok (no pyzmq here: round trip skipped)"
+fi
 
 echo "== node $(node --version) =="
 node --test --test-reporter=spec tests/smoke_test.mjs tests/*.test.mjs

@@ -21,7 +21,7 @@ export {
   type Writable,
   type WritableKeys,
 } from "./sockets/socket.ts";
-export { type EventOfType, type EventType, Observer, type SocketEvent } from "./events.ts";
+export { type EventOfType, type EventType, Observer, type PeerHandshake, type SocketEvent } from "./events.ts";
 export {
   AuthError,
   ERROR_CODES,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { MechanismName, Metadata } from "./types.ts";
 import { Deque } from "./deque.ts";
 import { ZmqError } from "./errors.ts";
 
@@ -12,6 +13,23 @@ import { ZmqError } from "./errors.ts";
 export interface EventAddress {
   /** The endpoint (bind/connect address, or the peer's address for accepted connections). */
   address: string;
+}
+
+/**
+ * What a peer announced in its handshake: carried by `handshake` events,
+ * and by `handshake:error:protocol` events once the peer's READY arrived
+ * (e.g. an incompatible socket type). zmq-ts's addition: zeromq.js events
+ * carry no such field.
+ */
+export interface PeerHandshake {
+  /** The peer's `Socket-Type` (`"ROUTER"`, `"PUB"`, ...), or `""` if it sent none. */
+  socketType: string;
+  /** The security mechanism of the connection (both sides use the same). */
+  mechanism: MechanismName;
+  /** The ZMTP version in use: `"3.1"` or `"3.0"`. */
+  zmtpVersion: string;
+  /** Every property of the peer's READY (or CURVE/PLAIN INITIATE), by name, as sent. */
+  metadata: Metadata;
 }
 
 /** Every event a socket reports. */
@@ -23,12 +41,14 @@ export type SocketEvent =
   | { type: "connect"; address: string }
   | { type: "connect:delay"; address: string }
   | { type: "connect:retry"; address: string; interval: number }
+  /** A connect that cannot succeed by retrying (the runtime refuses it: a missing Deno permission); no retry follows. */
+  | { type: "connect:error"; address: string; error: Error }
   | { type: "close"; address: string }
   | { type: "close:error"; address: string; error: Error }
   | { type: "disconnect"; address: string; error?: Error }
   | { type: "end" }
-  | { type: "handshake"; address: string }
-  | { type: "handshake:error:protocol"; address: string; error: Error }
+  | { type: "handshake"; address: string; peer?: PeerHandshake }
+  | { type: "handshake:error:protocol"; address: string; error: Error; peer?: PeerHandshake }
   | { type: "handshake:error:auth"; address: string; error: Error }
   | { type: "handshake:error:other"; address: string; error: Error }
   | { type: "unknown" };

@@ -23,6 +23,12 @@ export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | st
 /** The same as {@linkcode MessageLike} (zmq-ts's earlier name for one frame). */
 export type FrameLike = MessageLike;
 
+/** Metadata properties of READY/INITIATE, by name. Names are case-sensitive, as libzmq treats them. */
+export type Metadata = Map<string, Uint8Array>;
+
+/** The security mechanisms zmq-ts knows by name (as sent in the greeting). */
+export type MechanismName = "NULL" | "PLAIN" | "CURVE";
+
 /** A whole message inside zmq-ts: its frames, in order (one or more). */
 export type Multipart = Frame[];
 

@@ -24,7 +24,7 @@ export const LAYERS: readonly (readonly [string, readonly RegExp[]])[] = [
   ["session", [/^session\//]],
   ["context", [/^context\.ts$/]],
   ["sockets", [/^sockets\//]],
-  ["above sockets", [/^proxy\.ts$/, /^authenticator\.ts$/, /^compat\//]],
+  ["above sockets", [/^proxy\.ts$/, /^authenticator\.ts$/, /^compat\//, /^cli\//]],
   ["api", [/^api\.ts$/]],
 ];
 

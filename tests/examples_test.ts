@@ -28,4 +28,10 @@ Deno.test("examples - the pipeline demo runs ventilator, workers and sink as pro
   assert.match(out, /\[sink\] sink: collected 60 results/);
   assert.equal(out.match(/\[worker-\d\] worker-\d: processed \d+ tasks/g)?.length, 3);
   assert.match(out, /demo: pipeline finished/);
+  // The summary table: a row per part with the figures it printed, and the batch's throughput.
+  assert.match(out, /^\| part +\| sockets +\| messages +\| time +\|$/m);
+  assert.match(out, /^\| ventilator +\| .* \| 60 sent +\|/m);
+  assert.equal(out.match(/^\| worker-\d +\| .* \| \d+ processed +\| busy \d+ ms +\|$/gm)?.length, 3);
+  assert.match(out, /^\| sink +\| .* \| 60 received +\|/m);
+  assert.match(out, /^60 results in \d+ ms: \d+ tasks\/s$/m);
 });

@@ -8,8 +8,8 @@
 
 import { ProtocolError } from "../errors.ts";
 
-/** Metadata properties of READY/INITIATE, by name. Names are case-sensitive, as libzmq treats them. */
-export type Metadata = Map<string, Uint8Array>;
+import type { Metadata } from "../types.ts";
+export type { Metadata } from "../types.ts";
 
 /** A decoded command. Commands zmq-ts does not know keep their raw data. */
 export type Command =

@@ -11,8 +11,8 @@ import { ProtocolError } from "../errors.ts";
 export const GREETING_SIZE = 64;
 /** Bytes of the greeting up to and including the signature's `0x7F`. */
 export const SIGNATURE_SIZE = 10;
-/** The mechanisms zmq-ts knows by name. */
-export type MechanismName = "NULL" | "PLAIN" | "CURVE";
+import type { MechanismName } from "../types.ts";
+export type { MechanismName } from "../types.ts";
 
 /** What a peer said in its greeting. */
 export interface Greeting {

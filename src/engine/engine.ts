@@ -13,6 +13,7 @@
 import type { Codec } from "../codec/codec.ts";
 import type { Metadata } from "../codec/command.ts";
 import type { AuthError, ProtocolError } from "../errors.ts";
+import type { PeerHandshake } from "../events.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
 import type { Pipe } from "../pipe.ts";
 import type { Conn } from "../runtime/runtime.ts";
@@ -100,6 +101,8 @@ export interface Engine {
   close(): void;
   /** Resolves once everything queued for the peer has been written, or the engine ended (for `linger`). */
   drained(): Promise<void>;
+  /** What the peer announced in its handshake, once its READY (or INITIATE) arrived; `undefined` before. */
+  readonly peer: PeerHandshake | undefined;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { Pipe } from "../pipe.ts";
 import { subscriptionMessage } from "../routing/subscriptions.ts";
 import type { Conn } from "../runtime/runtime.ts";
 import { COMPATIBLE_TYPES, type Multipart } from "../types.ts";
+import type { PeerHandshake } from "../events.ts";
 import type { Engine, EngineEnd, EngineFactory, EngineHost, EngineOptions } from "./engine.ts";
 import { WriteCoalescer, type WriteSource } from "./write_coalescer.ts";
 import { ZmtpEncoder } from "./zmtp_encoder.ts";
@@ -111,6 +112,19 @@ export class ZmtpEngine implements Engine, WriteSource {
   /** Resolves once the connection is closed and its reads have stopped. */
   get closed(): Promise<void> {
     return this.#conn.closed;
+  }
+
+  /** What the peer announced, once its READY (or INITIATE) arrived (see {@linkcode Engine.peer}). */
+  get peer(): PeerHandshake | undefined {
+    const metadata = this.#mechanism.peerProperties;
+    if (metadata.size === 0) return undefined;
+    const type = metadata.get("Socket-Type");
+    return {
+      socketType: type === undefined ? "" : new TextDecoder().decode(type),
+      mechanism: this.#mechanism.name,
+      zmtpVersion: `3.${this.#zmtpMinor}`,
+      metadata,
+    };
   }
 
   /** The peer's host without port, for ZAP. */

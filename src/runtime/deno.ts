@@ -30,8 +30,35 @@ const SLAB_MAX = 256 * 1024;
 /** Start a new slab when less than this fraction of its size is left in the current one. */
 const SLAB_RESERVE = 16;
 
-function mapError(err: unknown, what: string): RuntimeError {
+/** The permission flags an ipc endpoint needs: Deno checks the socket file and the Unix socket itself. */
+const IPC_FLAGS = "--allow-read --allow-write --allow-net";
+
+/** The flags for a Unix socket address (an abstract `\0name` has no file), and how to show it. */
+function ipcAddress(path: string): { shown: string; needs: string } {
+  return path.startsWith("\0")
+    ? { shown: "@" + path.slice(1), needs: "--allow-net" }
+    : { shown: path, needs: IPC_FLAGS };
+}
+
+/**
+ * A refusal by Deno's permission system (`Deno.errors.NotCapable`): an
+ * `EACCES` that names the flag to add, and permanent (retrying cannot help).
+ * `needs` tells the whole set of flags the endpoint's transport needs when
+ * that is more than the one Deno named.
+ */
+function permissionError(err: Error, what: string, needs?: string): RuntimeError {
+  const flag = /--allow-[a-z-]+/.exec(err.message)?.[0] ?? "the matching --allow-* flag";
+  const detail = err.message.replace(/,? run again with the --allow-[a-z-]+ flag\.?$/, "").replaceAll("\0", "@");
+  const all = needs !== undefined && needs !== flag ? ` (this transport needs ${needs})` : "";
+  return new RuntimeError("EACCES", `${what}: Deno's permissions refuse it; run with ${flag}${all}. ${detail}`, {
+    cause: err,
+    permanent: true,
+  });
+}
+
+function mapError(err: unknown, what: string, needs?: string): RuntimeError {
   if (err instanceof RuntimeError) return err;
+  if (err instanceof Deno.errors.NotCapable) return permissionError(err, what, needs);
   const e = err as Error & { code?: string };
   let code = typeof e?.code === "string" ? e.code : "EIO";
   if (err instanceof Deno.errors.ConnectionRefused) code = "ECONNREFUSED";
@@ -331,7 +358,8 @@ class DenoRuntime implements Runtime {
     try {
       return new DenoConn(await Deno.connect({ transport: "unix", path }));
     } catch (err) {
-      throw mapError(err, `Connect to ${path} failed`);
+      const { shown, needs } = ipcAddress(path);
+      throw mapError(err, `Connect to ${shown} failed`, needs);
     }
   }
 
@@ -339,7 +367,8 @@ class DenoRuntime implements Runtime {
     try {
       return Promise.resolve(new DenoListener(Deno.listen({ transport: "unix", path })));
     } catch (err) {
-      return Promise.reject(mapError(err, `Listen on ${path} failed`));
+      const { shown, needs } = ipcAddress(path);
+      return Promise.reject(mapError(err, `Listen on ${shown} failed`, needs));
     }
   }
 
@@ -349,12 +378,16 @@ class DenoRuntime implements Runtime {
     try {
       await Deno.remove(path);
     } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw mapError(err, `Cannot remove ${path}`);
+      if (!(err instanceof Deno.errors.NotFound)) throw mapError(err, `Cannot remove ${path}`, IPC_FLAGS);
     }
   }
 
-  makeTempDir(): Promise<string> {
-    return Deno.makeTempDir({ prefix: "zmq-ts-" });
+  async makeTempDir(): Promise<string> {
+    try {
+      return await Deno.makeTempDir({ prefix: "zmq-ts-" });
+    } catch (err) {
+      throw mapError(err, "Cannot make a temporary directory for ipc://*", IPC_FLAGS);
+    }
   }
 
   warn(message: string): void {

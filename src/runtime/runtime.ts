@@ -269,16 +269,31 @@ export interface RuntimeWebSocket {
   connect(url: string, protocols: readonly string[], options: WebSocketConnectOptions): Promise<MessageConn>;
 }
 
+/** Options of {@linkcode RuntimeError}. */
+export interface RuntimeErrorOptions {
+  /** The runtime's own error. */
+  cause?: unknown;
+  /**
+   * Whether trying again cannot help, because the runtime itself refuses
+   * the operation (Deno without the permission it needs). A connecting
+   * session stops at such an error instead of retrying.
+   */
+  permanent?: boolean;
+}
+
 /** A failure of the runtime, mapped to an errno-like code. */
 export class RuntimeError extends Error {
   /** `ECONNREFUSED`, `EADDRINUSE`, `ETIMEDOUT`, `ENOENT`, `EACCES`, `EADDRNOTAVAIL`, ... */
   readonly code: string;
+  /** See {@linkcode RuntimeErrorOptions.permanent}. */
+  readonly permanent: boolean;
 
   /** Wraps a runtime failure. */
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: string, message: string, options?: RuntimeErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RuntimeError";
     this.code = code;
+    this.permanent = options?.permanent ?? false;
   }
 }
 

@@ -67,7 +67,7 @@ export class BindSession implements EngineHost, Session {
   /** An accepted connection completed its handshake: it gets a pipe of its own. */
   handshakeDone(engine: Engine, info: HandshakeInfo): Pipe | null {
     const owner = this.#owner;
-    owner.emit({ type: "handshake", address: this.endpoint });
+    owner.emit({ type: "handshake", address: this.endpoint, peer: engine.peer });
     const pipe = owner.newPipe(this.endpoint);
     setHandshakeInfo(pipe, info);
     if (!owner.attachPipe(pipe)) return null;
@@ -80,7 +80,7 @@ export class BindSession implements EngineHost, Session {
     this.#engines.delete(engine);
     const pipe = this.#pipes.get(engine);
     this.#pipes.delete(engine);
-    reportEnd((event) => this.#owner.emit(event), this.endpoint, end, duringHandshake);
+    reportEnd((event) => this.#owner.emit(event), this.endpoint, end, duringHandshake, engine.peer);
     // The peer is gone: its queued outgoing messages are dropped; what it sent is still delivered.
     if (pipe !== undefined) this.#owner.detachPipe(pipe);
   }

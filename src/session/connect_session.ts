@@ -10,7 +10,8 @@
 import type { Endpoint } from "../endpoint.ts";
 import type { Engine, EngineEnd, EngineFactory, EngineHost, HandshakeInfo } from "../engine/engine.ts";
 import type { Pipe } from "../pipe.ts";
-import type { StreamTransport } from "../transports/transport.ts";
+import { RuntimeError } from "../runtime/runtime.ts";
+import { type StreamTransport, toZmqError } from "../transports/transport.ts";
 import { reportEnd, type Session, setHandshakeInfo, type TransportSessionHost, withLinger } from "./session.ts";
 
 /**
@@ -104,10 +105,19 @@ export class ConnectSession implements EngineHost, Session {
       const engine = this.#createEngine(conn, owner.createMechanism(conn.remoteHost), this, owner.engineOptions());
       this.#engine = engine;
       engine.start();
-    }, () => {
+    }, (error) => {
       this.#connecting = null;
-      this.#retry();
+      if (error instanceof RuntimeError && error.permanent) this.#giveUp(error);
+      else this.#retry();
     });
+  }
+
+  /** A connect failure that retrying cannot fix (a permission the runtime refuses): report it and stop. */
+  #giveUp(error: RuntimeError): void {
+    if (this.#done || this.#stopped) return;
+    const address = this.endpoint;
+    this.#owner.emit({ type: "connect:error", address, error: toZmqError(error, address) });
+    this.#stop();
   }
 
   #retry(): void {
@@ -148,9 +158,9 @@ export class ConnectSession implements EngineHost, Session {
   }
 
   /** The handshake of the current connection succeeded: the pipe carries its traffic. */
-  handshakeDone(_engine: Engine, info: HandshakeInfo): Pipe | null {
+  handshakeDone(engine: Engine, info: HandshakeInfo): Pipe | null {
     const owner = this.#owner;
-    owner.emit({ type: "handshake", address: this.endpoint });
+    owner.emit({ type: "handshake", address: this.endpoint, peer: engine.peer });
     this.#interval = owner.option("reconnectInterval");
     this.#handshakes++;
     let pipe = this.#pipe;
@@ -171,7 +181,7 @@ export class ConnectSession implements EngineHost, Session {
   /** The current connection ended: report it, then reconnect unless the end says not to. */
   engineEnded(engine: Engine, end: EngineEnd, duringHandshake: boolean): void {
     if (this.#engine === engine) this.#engine = null;
-    reportEnd((event) => this.#owner.emit(event), this.endpoint, end, duringHandshake);
+    reportEnd((event) => this.#owner.emit(event), this.endpoint, end, duringHandshake, engine.peer);
     if (end.kind === "local" || this.#done) return;
     if (end.kind === "protocol" || end.kind === "auth") {
       // libzmq gives up on an endpoint after a protocol or authentication error.

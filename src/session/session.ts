@@ -17,7 +17,7 @@
 
 import type { EngineEnd, EngineOptions, HandshakeInfo } from "../engine/engine.ts";
 import { reportedError } from "../errors.ts";
-import type { SocketEvent } from "../events.ts";
+import type { PeerHandshake, SocketEvent } from "../events.ts";
 import type { Mechanism } from "../mechanisms/mechanism.ts";
 import type { OptionReader } from "../options.ts";
 import type { Pipe } from "../pipe.ts";
@@ -155,11 +155,18 @@ export function reportEnd(
   address: string,
   end: EngineEnd,
   duringHandshake: boolean,
+  peer?: PeerHandshake,
 ): void {
   if (end.kind === "local") return;
   if (duringHandshake) {
-    if (end.kind === "protocol") emit({ type: "handshake:error:protocol", address, error: reportedError(end.error) });
-    else if (end.kind === "auth") emit({ type: "handshake:error:auth", address, error: reportedError(end.error) });
+    if (end.kind === "protocol") {
+      const error = reportedError(end.error);
+      emit(
+        peer
+          ? { type: "handshake:error:protocol", address, error, peer }
+          : { type: "handshake:error:protocol", address, error },
+      );
+    } else if (end.kind === "auth") emit({ type: "handshake:error:auth", address, error: reportedError(end.error) });
     else {
       // A timeout, or the peer closing mid-handshake: libzmq's HANDSHAKE_FAILED_NO_DETAIL in both cases.
       const error = end.error ?? new Error("Connection closed during the handshake");

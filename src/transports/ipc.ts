@@ -11,7 +11,7 @@
 
 import type { Endpoint } from "../endpoint.ts";
 import { ZmqError } from "../errors.ts";
-import type { Conn, ConnHandler, Listener, Runtime } from "../runtime/runtime.ts";
+import { type Conn, type ConnHandler, type Listener, type Runtime, RuntimeError } from "../runtime/runtime.ts";
 import { type Bound, type ConnectOptions, type ListenOptions, type StreamTransport, toZmqError } from "./transport.ts";
 
 /**
@@ -141,7 +141,9 @@ async function isLive(runtime: Runtime, path: string): Promise<boolean> {
   let conn: Conn;
   try {
     conn = await runtime.connectIpc(path);
-  } catch {
+  } catch (err) {
+    // A refused permission says nothing about the path: never unlink a file we could not probe.
+    if (err instanceof RuntimeError && err.permanent) throw err;
     return false;
   }
   conn.close();
