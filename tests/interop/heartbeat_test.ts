@@ -118,6 +118,13 @@ Deno.test(
     await waitFor(() => handshakes === 1, 10_000, "handshake");
     blockEventLoop(1000);
     await waitFor(() => handshakes >= 2, 10_000, "libzmq to reconnect");
+    // The peer's monitor events reach us a little after the handshake itself: wait for them to say so too.
+    const reconnected = () => {
+      const names = peer.eventNames();
+      const cut = names.indexOf("DISCONNECTED");
+      return cut > 0 && names.slice(cut).includes("HANDSHAKE_SUCCEEDED");
+    };
+    await waitFor(reconnected, 10_000, "libzmq's monitor to report the reconnection").catch(() => {});
     const names = peer.eventNames();
     const cut = names.indexOf("DISCONNECTED");
     assert.ok(cut > 0, `libzmq dropped us (events ${names})`);
