@@ -51,15 +51,15 @@ function requireNew<T extends object>(cls: T): T {
   });
 }
 
+// Exported under the classes' names without declaring those names here: a second top-level `Socket` in the bundle
+// would make esbuild rename the class, and V8's messages name the class (`#<Socket>`).
+const SocketExport: typeof SocketClass = requireNew(SocketClass);
+const ContextExport: typeof ContextClass = requireNew(ContextClass);
+const ProxyExport: typeof ProxyClass = requireNew(ProxyClass);
+export { ContextExport as Context, ProxyExport as Proxy, SocketExport as Socket };
 /** A ZeroMQ socket of a libzmq type number, and the base of every socket class. */
-export const Socket: typeof SocketClass = requireNew(SocketClass);
-/** A ZeroMQ socket. */
 export type Socket = SocketClass;
 /** A group of sockets sharing a runtime, inproc endpoints, a ZAP handler and zeromq.js's context options. */
-export const Context: typeof ContextClass = requireNew(ContextClass);
-/** A context. */
 export type Context = ContextClass;
 /** Forwards messages between two sockets until terminated. */
-export const Proxy: typeof ProxyClass = requireNew(ProxyClass);
-/** A proxy. */
 export type Proxy<F extends SocketClass = SocketClass, B extends SocketClass = SocketClass> = ProxyClass<F, B>;

@@ -75,9 +75,15 @@ export class ConnectSession implements EngineHost, Session {
   /** Starts connecting. */
   start(): void {
     const owner = this.#owner;
-    if (owner.eagerPipes && !owner.option("immediate")) this.#makePipe();
+    // A Router's pipe waits for the peer's identity, unless connect() named the peer: then, as in libzmq, the
+    // pipe exists at once and messages to that routing id queue until the connection is made.
+    if (this.#eager() && !owner.option("immediate")) this.#makePipe();
     this.#interval = owner.option("reconnectInterval");
     this.#attempt();
+  }
+
+  #eager(): boolean {
+    return this.#owner.eagerPipes || this.#routingId !== null;
   }
 
   #makePipe(): Pipe | null {
@@ -188,7 +194,7 @@ export class ConnectSession implements EngineHost, Session {
       this.#stop();
       return;
     }
-    if (this.#owner.option("immediate") || !this.#owner.eagerPipes) this.#dropPipe();
+    if (this.#owner.option("immediate") || !this.#eager()) this.#dropPipe();
     // A partly received message is lost; queued outgoing messages wait for the next connection.
     this.#retry();
   }

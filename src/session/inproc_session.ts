@@ -118,7 +118,6 @@ export class InprocBinding implements Session {
     const connections = [...this.#connections];
     this.#connections.clear();
     for (const connection of connections) connection.bindingClosed();
-    this.socket.emit({ type: "close", address: this.endpoint });
     return Promise.resolve();
   }
 }
@@ -179,7 +178,8 @@ export class InprocConnection implements Session {
   /** @internal Attaches this socket's pipe before the bind, when the socket type queues early. */
   attachEarly(): void {
     const owner = this.#socket;
-    if (owner.eagerPipes && !owner.option("immediate")) this.#attached = owner.attachPipe(this.#pipe);
+    const named = this.#pipe.routingId.length > 0; // a Router's connect that named its peer (see connect_session.ts)
+    if ((owner.eagerPipes || named) && !owner.option("immediate")) this.#attached = owner.attachPipe(this.#pipe);
   }
 
   /** @internal Joins the bound socket: sets the marks, attaches both pipes and wakes both sides. */

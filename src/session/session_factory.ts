@@ -52,6 +52,7 @@ function transportSessions(transport: StreamTransport, createEngine: EngineFacto
       }
       const session = new BindSession(host, bound, requested, createEngine);
       session.start();
+      host.emit({ type: "bind", address: session.endpoint });
       return session;
     },
     connect(host, endpoint, routingId) {
@@ -63,6 +64,7 @@ function transportSessions(transport: StreamTransport, createEngine: EngineFacto
   };
 }
 
+/** Inproc endpoints have no listener: as in libzmq, binding and closing one reports no `bind` or `close` event. */
 const inprocSessions: SessionFactory = {
   bind: (host, endpoint) => Promise.resolve(bindInproc(host, endpoint)),
   connect: (host, endpoint, routingId) => connectInproc(host, endpoint, routingId),

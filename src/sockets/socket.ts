@@ -208,6 +208,9 @@ export function hasEndpoints(socket: Socket): boolean {
   return endpointsOf(socket) > 0;
 }
 
+/** Socket.prototype (set in Socket's static block). */
+let basePrototype: object;
+
 /** Prototypes that have the accessors of their socket type's own options. */
 const PREPARED = new WeakSet<object>();
 /** How option accessors reach a socket's option store (set in Socket's static block). */
@@ -301,7 +304,7 @@ export class Socket implements AsyncDisposable {
     if (!context.blocky) this.#values.linger = 0;
     // The options of this type that not every type has get their accessors on the class's prototype.
     const prototype = Object.getPrototypeOf(this);
-    if (prototype !== Socket.prototype && !PREPARED.has(prototype)) {
+    if (prototype !== basePrototype && !PREPARED.has(prototype)) {
       defineOptionAccessors(prototype, optionNamesOf(definition.name), optionAccess);
       PREPARED.add(prototype);
     }
@@ -359,9 +362,12 @@ export class Socket implements AsyncDisposable {
       get: (socket, name) => socket.#values[name],
       set: (socket, name, value) => socket.setOption(name, value),
     };
-    defineOptionAccessors(Socket.prototype, optionNamesOf(null), optionAccess);
+    // `this`, not `Socket`: a class that names itself inside its body is renamed by bundlers (`_Socket`), and
+    // V8's messages ("Cannot set property x of #<Socket> ...") show that name.
+    basePrototype = this.prototype;
+    defineOptionAccessors(this.prototype, optionNamesOf(null), optionAccess);
     endpointsOf = (socket) => socket.#binds.length + socket.#connects.length;
-    Socket.#defineMessageMethods();
+    this.#defineMessageMethods();
   }
 
   /** The endpoint of the last `bind()`, resolved (e.g. the port picked for `tcp://127.0.0.1:*`). */
@@ -498,7 +504,6 @@ export class Socket implements AsyncDisposable {
       }
       this.#binds.push(session);
       this.#lastEndpoint = session.endpoint;
-      this.emit({ type: "bind", address: session.endpoint });
     } finally {
       this.#unblock();
     }
@@ -803,7 +808,7 @@ export class Socket implements AsyncDisposable {
 
   /** Puts `send`, `receive` and async iteration on the prototype, outside the class's declared type. */
   static #defineMessageMethods(): void {
-    Object.defineProperties(Socket.prototype, {
+    Object.defineProperties(this.prototype, {
       send: {
         value: function send(this: Socket, message: MessageLike | MessageLike[], options?: SendOptions) {
           return this.#send(message, options);

@@ -83,13 +83,16 @@ Deno.test("monitor - unmonitor stops the events; monitor() again restarts them",
     const seen = record(pull, ["listen"]);
     const bind = (address: string) =>
       new Promise<void>((resolve, reject) => pull.bind(address, (err) => err ? reject(err) : resolve()));
+    // tcp: binding an inproc endpoint reports no event in libzmq (nor here).
     pull.monitor();
-    await bind("inproc://monitor-a");
+    await bind("tcp://127.0.0.1:*");
+    const a = pull.last_endpoint;
     assert.equal(pull.unmonitor(), pull);
-    await bind("inproc://monitor-b");
+    await bind("tcp://127.0.0.1:*");
     pull.monitor().monitor(); // a second call does not double the events
-    await bind("inproc://monitor-c");
-    assert.deepEqual(seen, ["listen inproc://monitor-a", "listen inproc://monitor-c"]);
+    await bind("tcp://127.0.0.1:*");
+    const c = pull.last_endpoint;
+    assert.deepEqual(seen, [`listen ${a}`, `listen ${c}`]);
   } finally {
     pull.close();
   }
